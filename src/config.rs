@@ -1,0 +1,235 @@
+//! `flaglint.toml`: every key optional, unknown keys rejected with a line and column.
+//!
+//! The raw serde shapes live here; stages turn them into what they run (the walker's
+//! globs, the matcher's compiled wrappers) and report their own errors against the
+//! spans kept here.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "flaglint.toml";
+const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub scan: ScanConfig,
+    pub service: ServiceConfig,
+    pub rules: RulesConfig,
+    pub wrappers: Vec<WrapperConfig>,
+    /// Where the file was read from; relative paths in it are relative to its folder.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+    #[serde(skip)]
+    pub text: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScanConfig {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub max_file_size: Option<Spanned<String>>,
+    /// Read `.d.ts` files too (off: declarations hold no runtime reads).
+    pub declarations: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceConfig {
+    pub provider: Option<Spanned<String>>,
+    pub url: Option<String>,
+    pub project: Option<String>,
+    pub environments: Vec<String>,
+    pub file: Option<String>,
+    pub snapshot: Option<String>,
+    pub cache_ttl: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RulesConfig {
+    pub stale_after_days: Option<u32>,
+    pub exempt_tags: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, Spanned<String>>,
+}
+
+/// One `[[wrappers]]` entry: the team's own flag helper, as a snippet of code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrapperConfig {
+    pub pattern: Spanned<String>,
+    pub case: Option<Spanned<String>>,
+    pub key: Option<String>,
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+    pub prefix: Option<String>,
+    pub sdk: Option<String>,
+}
+
+impl Config {
+    /// `--config FILE` when given, else `flaglint.toml` in `start` or the nearest folder above.
+    pub fn discover(explicit: Option<&Path>, start: &Path) -> Result<Config, ConfigError> {
+        if let Some(path) = explicit {
+            return Config::load(path);
+        }
+        for dir in start.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+        }
+        Ok(Config::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|err| {
+            let offset = err.span().map_or(0, |span| span.start);
+            let (line, column) = line_column(text, offset);
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                column,
+                message: err.message().trim().to_string(),
+            }
+        })?;
+        config.source = Some(path.to_owned());
+        config.text = text.to_string();
+        Ok(config)
+    }
+
+    /// An error about a value in this file, pointing at its span.
+    pub fn error_at(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
+        let (line, column) = line_column(&self.text, span.start);
+        ConfigError::Invalid {
+            path: self
+                .source
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(FILE_NAME)),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// The folder relative paths in this file are taken from.
+    pub fn base_dir(&self) -> Option<&Path> {
+        self.source.as_deref().and_then(Path::parent)
+    }
+
+    pub fn max_file_size(&self) -> Result<u64, ConfigError> {
+        match &self.scan.max_file_size {
+            None => Ok(DEFAULT_MAX_FILE_SIZE),
+            Some(value) => parse_size(value.get_ref()).ok_or_else(|| {
+                self.error_at(
+                    value.span(),
+                    format!(
+                        "invalid max_file_size {:?}: write a number of bytes or a size like \"512KiB\" or \"2MiB\"",
+                        value.get_ref()
+                    ),
+                )
+            }),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// "2MiB", "512 KB", "1048576": sizes as people write them in config files.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let bytes = number * factor;
+    (bytes.is_finite() && bytes >= 0.0).then_some(bytes as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_toml_names_line_and_column() {
+        let err = Config::parse(
+            "[scan]\ninclude = [\"src/**\"\n",
+            Path::new("flaglint.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("flaglint.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_where_it_stands() {
+        let err = Config::parse("[scan]\n\nincludes = []\n", Path::new("f.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("f.toml:3:1:"), "{err}");
+        assert!(err.contains("includes"), "{err}");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("2MiB"), Some(2 * 1024 * 1024));
+        assert_eq!(parse_size("512 KB"), Some(512_000));
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("lots"), None);
+    }
+
+    #[test]
+    fn bad_size_points_at_value() {
+        let config =
+            Config::parse("[scan]\nmax_file_size = \"huge\"\n", Path::new("f.toml")).unwrap();
+        let err = config.max_file_size().unwrap_err().to_string();
+        assert!(err.starts_with("f.toml:2:17:"), "{err}");
+    }
+}

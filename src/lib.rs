@@ -1,0 +1,21 @@
+//! flaglint finds stale feature flags in JavaScript and TypeScript code.
+//!
+//! The pipeline, one module per stage:
+//! `walk` (files) -> `prefilter` (trigger words) -> `parse` (tree-sitter) -> `matcher`
+//! (SDK queries and wrapper patterns) -> `resolve` (keys through consts, enums, imports)
+//! -> [`reference::Reference`]. `provider` reads the flag service into [`flag::FlagSet`];
+//! `rules` hold the two against each other and produce findings; `report` prints them.
+//! `main.rs` only calls [`cli::run`], so tests can drive the CLI in process.
+
+pub mod cli;
+pub mod config;
+pub mod flag;
+pub mod lang;
+pub mod matcher;
+pub mod prefilter;
+// pub mod provider;
+pub mod reference;
+pub mod report;
+pub mod resolve;
+pub mod scan;
+pub mod walk;

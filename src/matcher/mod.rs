@@ -1,0 +1,445 @@
+//! SDK call shapes as tree-sitter queries: compile them once, run them on every file.
+//!
+//! Each `queries/<sdk>.scm` is data: a header names the SDK, its npm packages and the
+//! trigger words the prefilter looks for; the patterns mark the key with `@key`, the whole
+//! reference with `@reference.<kind>`, and what must come from the SDK with `@receiver`.
+//! Names starting with `_` are free for predicates. Three predicates beyond tree-sitter's
+//! own are understood here and checked by the resolver:
+//!
+//! - `(#sdk? @receiver)`: the receiver comes from one of the SDK's packages;
+//!   `(#sdk? @receiver "useFlags")`: and is bound to that SDK name (through aliases).
+//! - `(#sdk-from? @receiver "useFlags" ...)`: it is the result of calling one of these SDK functions.
+//! - `(#listed-in-origin-arg? @key N)`: the key is listed in argument N of that call
+//!   (or that argument is not a literal list).
+
+use std::sync::OnceLock;
+
+use tree_sitter::{Query, QueryPredicateArg};
+
+use crate::lang::{Lang, ALL};
+use crate::reference::RefKind;
+
+/// The SDK query files shipped in the binary.
+pub const SDK_QUERIES: &[(&str, &str)] =
+    &[("flagsmith.scm", include_str!("../../queries/flagsmith.scm"))];
+
+pub const ALLOWED_CAPTURES: &str = "@key, @receiver, @reference.call, @reference.hook, @reference.member, @reference.jsx, @reference.default, and names starting with @_";
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("{file}: missing `; sdk: <name>` header")]
+    MissingSdk { file: String },
+    #[error("{file}: {grammar} grammar: {message}")]
+    Syntax {
+        file: String,
+        grammar: &'static str,
+        message: String,
+    },
+    #[error("{file}: unknown capture @{name}; allowed: {ALLOWED_CAPTURES}")]
+    InvalidCapture { file: String, name: String },
+    #[error("{file}: pattern {pattern} has no @reference.<kind> capture")]
+    MissingReference { file: String, pattern: usize },
+    #[error("{0}")]
+    Compile(String),
+    #[error("{file}: unknown predicate #{name} (or wrong arguments)")]
+    InvalidPredicate { file: String, name: String },
+}
+
+/// One SDK: its name as shown in output, its packages and its query source.
+#[derive(Debug, Clone)]
+pub struct SdkSpec {
+    pub name: String,
+    pub file: String,
+    pub packages: Vec<String>,
+    pub triggers: Vec<String>,
+    pub source: String,
+}
+
+impl SdkSpec {
+    pub fn parse(file: &str, source: &str) -> Result<SdkSpec, QueryError> {
+        let header = |field: &str| {
+            source.lines().find_map(|line| {
+                line.trim()
+                    .strip_prefix(';')
+                    .map(str::trim)
+                    .and_then(|l| l.strip_prefix(field))
+                    .and_then(|l| l.strip_prefix(':'))
+                    .map(|l| l.split_whitespace().map(String::from).collect::<Vec<_>>())
+            })
+        };
+        let name = header("sdk")
+            .and_then(|words| words.into_iter().next())
+            .ok_or_else(|| QueryError::MissingSdk { file: file.into() })?;
+        Ok(SdkSpec {
+            name,
+            file: file.into(),
+            packages: header("packages").unwrap_or_default(),
+            triggers: header("triggers").unwrap_or_default(),
+            source: source.to_string(),
+        })
+    }
+
+    pub fn builtin() -> Vec<SdkSpec> {
+        SDK_QUERIES
+            .iter()
+            .map(|(file, source)| SdkSpec::parse(file, source))
+            .collect::<Result<_, _>>()
+            .expect("built-in queries have headers (checked by tests)")
+    }
+}
+
+/// What a pattern demands beyond its shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Predicate {
+    /// `names` empty: any SDK value; else the SDK name it is bound to must be one of them.
+    Sdk {
+        capture: u32,
+        names: Vec<String>,
+    },
+    SdkFrom {
+        capture: u32,
+        names: Vec<String>,
+    },
+    ListedInOriginArg {
+        key: u32,
+        argument: usize,
+    },
+}
+
+/// One pattern's meaning: which SDK, what kind of reference, what it demands.
+#[derive(Debug, Clone)]
+pub struct PatternInfo {
+    pub sdk: usize,
+    pub kind: RefKind,
+    pub reference_capture: u32,
+    pub predicates: Vec<Predicate>,
+    /// A wrapper with no key in the code: the flag it always reads.
+    pub fixed_key: Option<String>,
+}
+
+/// All SDK shapes for one grammar, as one query.
+pub struct CompiledQuery {
+    pub query: Query,
+    pub patterns: Vec<PatternInfo>,
+    pub key_capture: Option<u32>,
+    pub receiver_capture: Option<u32>,
+}
+
+/// The SDK specs and their queries, compiled per grammar on first use.
+pub struct Matcher {
+    pub sdks: Vec<SdkSpec>,
+    compiled: [OnceLock<Result<CompiledQuery, String>>; 3],
+}
+
+impl Matcher {
+    pub fn new(sdks: Vec<SdkSpec>) -> Result<Matcher, QueryError> {
+        let matcher = Matcher {
+            sdks,
+            compiled: Default::default(),
+        };
+        // Fail at start-up on a broken query rather than on the first file.
+        for lang in ALL {
+            if let Err(message) = matcher.query(lang) {
+                return Err(QueryError::Compile(message.clone()));
+            }
+        }
+        Ok(matcher)
+    }
+
+    pub fn query(&self, lang: Lang) -> Result<&CompiledQuery, &String> {
+        self.compiled[lang.index()]
+            .get_or_init(|| compile(&self.sdks, lang).map_err(|e| e.to_string()))
+            .as_ref()
+    }
+
+    /// Every word whose absence proves a file holds no reference.
+    pub fn triggers(&self) -> Vec<String> {
+        let mut words: Vec<String> = self.sdks.iter().flat_map(|s| s.triggers.clone()).collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+}
+
+pub fn grammar_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::JavaScript => "javascript",
+        Lang::TypeScript => "typescript",
+        Lang::Tsx => "tsx",
+    }
+}
+
+fn compile(sdks: &[SdkSpec], lang: Lang) -> Result<CompiledQuery, QueryError> {
+    // One query for all SDKs, so each file is walked once; pattern offsets map back to SDKs.
+    let mut source = String::new();
+    let mut starts = Vec::new();
+    for spec in sdks {
+        starts.push(source.len());
+        source.push_str(&patterns_for(&spec.source, lang));
+        source.push('\n');
+    }
+    let query = Query::new(&lang.grammar(), &source).map_err(|err| {
+        let sdk = starts
+            .iter()
+            .rposition(|start| *start <= err.offset)
+            .unwrap_or(0);
+        let line_base = source[..starts[sdk]].matches('\n').count();
+        QueryError::Syntax {
+            file: sdks.get(sdk).map(|s| s.file.clone()).unwrap_or_default(),
+            grammar: grammar_name(lang),
+            message: format!("line {}: {}", err.row + 1 - line_base, err.message),
+        }
+    })?;
+
+    let names = query.capture_names();
+    let mut key_capture = None;
+    let mut receiver_capture = None;
+    for (index, name) in names.iter().enumerate() {
+        let index = index as u32;
+        match *name {
+            "key" => key_capture = Some(index),
+            "receiver" => receiver_capture = Some(index),
+            _ if name.starts_with('_') => {}
+            _ if name
+                .strip_prefix("reference.")
+                .and_then(RefKind::from_name)
+                .is_some() => {}
+            _ => {
+                return Err(QueryError::InvalidCapture {
+                    file: sdk_file_for_capture(sdks, name),
+                    name: name.to_string(),
+                })
+            }
+        }
+    }
+
+    let mut patterns = Vec::with_capacity(query.pattern_count());
+    for pattern in 0..query.pattern_count() {
+        let offset = query.start_byte_for_pattern(pattern);
+        let sdk = starts
+            .iter()
+            .rposition(|start| *start <= offset)
+            .unwrap_or(0);
+        let file = sdks.get(sdk).map(|s| s.file.clone()).unwrap_or_default();
+        let (reference_capture, kind) =
+            reference_capture(&query, pattern, &source).ok_or_else(|| {
+                QueryError::MissingReference {
+                    file: file.clone(),
+                    pattern: pattern + 1,
+                }
+            })?;
+        let predicates = query
+            .general_predicates(pattern)
+            .iter()
+            .map(|p| parse_predicate(&p.operator, &p.args, &file))
+            .collect::<Result<_, _>>()?;
+        patterns.push(PatternInfo {
+            sdk,
+            kind,
+            reference_capture,
+            predicates,
+            fixed_key: None,
+        });
+    }
+    Ok(CompiledQuery {
+        query,
+        patterns,
+        key_capture,
+        receiver_capture,
+    })
+}
+
+/// The query text for one grammar: the TypeScript grammar has no JSX, so the top-level
+/// patterns that name `jsx_` nodes are blanked out for it (lines kept, so errors keep
+/// their line numbers).
+fn patterns_for(source: &str, lang: Lang) -> String {
+    if lang != Lang::TypeScript {
+        return source.to_string();
+    }
+    let mut out = String::with_capacity(source.len());
+    for (group, is_pattern) in top_level_groups(source) {
+        if is_pattern && group.contains("jsx_") {
+            out.extend(group.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+        } else {
+            out.push_str(group);
+        }
+    }
+    out
+}
+
+/// Splits query text into top-level parenthesised patterns and what lies between them.
+fn top_level_groups(source: &str) -> Vec<(&str, bool)> {
+    let mut groups = Vec::new();
+    let (mut depth, mut start, mut in_string, mut in_comment, mut escaped) =
+        (0usize, 0, false, false, false);
+    for (i, c) in source.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            ';' => in_comment = true,
+            '"' => in_string = true,
+            '(' | '[' => {
+                if depth == 0 {
+                    groups.push((&source[start..i], false));
+                    start = i;
+                }
+                depth += 1;
+            }
+            ')' | ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    // A pattern's trailing captures and predicates belong to it.
+                    let end = source[i + 1..]
+                        .find('\n')
+                        .map_or(source.len(), |n| i + 1 + n);
+                    let tail = &source[i + 1..end];
+                    if tail.trim_start().starts_with('@') || tail.trim().is_empty() {
+                        groups.push((&source[start..end], true));
+                        start = end;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    groups.push((&source[start..], false));
+    groups
+}
+
+fn sdk_file_for_capture(sdks: &[SdkSpec], name: &str) -> String {
+    sdks.iter()
+        .find(|s| s.source.contains(&format!("@{name}")))
+        .map(|s| s.file.clone())
+        .unwrap_or_default()
+}
+
+/// The `@reference.<kind>` capture a pattern ends with.
+fn reference_capture(query: &Query, pattern: usize, source: &str) -> Option<(u32, RefKind)> {
+    let start = query.start_byte_for_pattern(pattern);
+    let end = query.end_byte_for_pattern(pattern);
+    let text = source.get(start..end)?;
+    let names = query.capture_names();
+    names.iter().enumerate().find_map(|(index, name)| {
+        let kind = RefKind::from_name(name.strip_prefix("reference.")?)?;
+        text.contains(&format!("@{name}"))
+            .then_some((index as u32, kind))
+    })
+}
+
+fn parse_predicate(
+    operator: &str,
+    args: &[QueryPredicateArg],
+    file: &str,
+) -> Result<Predicate, QueryError> {
+    let invalid = || QueryError::InvalidPredicate {
+        file: file.into(),
+        name: operator.trim_end_matches('?').to_string(),
+    };
+    let capture = |i: usize| match args.get(i) {
+        Some(QueryPredicateArg::Capture(c)) => Ok(*c),
+        _ => Err(invalid()),
+    };
+    let strings = |from: usize| {
+        args.iter()
+            .skip(from)
+            .map(|a| match a {
+                QueryPredicateArg::String(s) => Ok(s.to_string()),
+                QueryPredicateArg::Capture(_) => Err(invalid()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    match operator {
+        "sdk?" if !args.is_empty() => Ok(Predicate::Sdk {
+            capture: capture(0)?,
+            names: strings(1)?,
+        }),
+        "sdk-from?" if args.len() >= 2 => Ok(Predicate::SdkFrom {
+            capture: capture(0)?,
+            names: strings(1)?,
+        }),
+        "listed-in-origin-arg?" if args.len() == 2 => {
+            let argument = strings(1)?
+                .first()
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(invalid)?;
+            Ok(Predicate::ListedInOriginArg {
+                key: capture(0)?,
+                argument,
+            })
+        }
+        _ => Err(invalid()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_query_compiles_with_every_grammar() {
+        let sdks = SdkSpec::builtin();
+        assert!(!sdks.is_empty());
+        for spec in &sdks {
+            assert!(!spec.packages.is_empty(), "{} lists no packages", spec.file);
+            assert!(!spec.triggers.is_empty(), "{} lists no triggers", spec.file);
+            for lang in ALL {
+                let compiled =
+                    compile(std::slice::from_ref(spec), lang).unwrap_or_else(|e| panic!("{e}"));
+                assert!(compiled.key_capture.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_capture_is_rejected_with_the_allowed_list() {
+        let spec = SdkSpec::parse(
+            "bad.scm",
+            "; sdk: bad\n(call_expression function: (identifier) @callee) @reference.call\n",
+        )
+        .unwrap();
+        let err = compile(&[spec], Lang::JavaScript)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("@callee") && err.contains("@key"), "{err}");
+    }
+
+    #[test]
+    fn pattern_without_reference_capture_is_rejected() {
+        let spec = SdkSpec::parse(
+            "bad.scm",
+            "; sdk: bad\n(call_expression (arguments (string) @key))\n",
+        )
+        .unwrap();
+        let err = compile(&[spec], Lang::JavaScript)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("@reference"), "{err}");
+    }
+
+    #[test]
+    fn unknown_predicate_is_rejected() {
+        let spec = SdkSpec::parse(
+            "bad.scm",
+            "; sdk: bad\n((call_expression (arguments (string) @key)) @reference.call (#magic? @key))\n",
+        )
+        .unwrap();
+        let err = compile(&[spec], Lang::JavaScript)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("magic"), "{err}");
+    }
+}

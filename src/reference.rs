@@ -1,0 +1,77 @@
+//! `Reference`: one place in the code that reads a feature flag, the scanner's output.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A flag read found in the code. `key` is `None` when the key could not be resolved
+/// statically; `dynamic` then says what the code had there.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Reference {
+    /// Path relative to the scan root, `/`-separated on every platform.
+    pub file: String,
+    /// 1-based line of the key (or of the call when the key is implied).
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    pub key: Option<String>,
+    pub dynamic: Option<Dynamic>,
+    /// The SDK or wrapper that matched: "flagsmith", "custom", ...
+    pub sdk: String,
+    pub kind: RefKind,
+    /// The call shape that matched, for people: `flagsmith.hasFeature(...)`.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub shape: String,
+}
+
+/// An unresolved key: the expression as written, and its known literal prefix.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Dynamic {
+    pub expression: String,
+    pub prefix: Option<String>,
+}
+
+/// How the code reads the flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RefKind {
+    /// A function or method call taking the key: `flagsmith.hasFeature("x")`.
+    Call,
+    /// A hook taking the key: `useFlags(["x"])`.
+    Hook,
+    /// A property read: `flags.x.enabled`.
+    Member,
+    /// A JSX prop: `<Feature name="x">`.
+    Jsx,
+    /// A default value declared for the flag: `init({ defaultFlags: { x: ... } })`.
+    Default,
+}
+
+impl RefKind {
+    pub fn from_name(name: &str) -> Option<RefKind> {
+        Some(match name {
+            "call" => RefKind::Call,
+            "hook" => RefKind::Hook,
+            "member" => RefKind::Member,
+            "jsx" => RefKind::Jsx,
+            "default" => RefKind::Default,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Call => "call",
+            RefKind::Hook => "hook",
+            RefKind::Member => "member",
+            RefKind::Jsx => "jsx",
+            RefKind::Default => "default",
+        }
+    }
+}
+
+impl fmt::Display for RefKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,369 @@
+//! Name lookup: which declaration a name in the code refers to, innermost scope first.
+//!
+//! This is what keeps a parameter called `FLAG` from being taken for the module's
+//! `const FLAG = "x"`: lookup stops at the first scope that declares the name.
+
+use tree_sitter::Node;
+
+/// What a name is bound to. Nodes borrow the tree the lookup ran in.
+#[derive(Debug, Clone)]
+pub enum Binding<'t> {
+    /// `const NAME = value`
+    Const {
+        value: Option<Node<'t>>,
+    },
+    /// `let` / `var`: may be reassigned, so its value is not trusted for keys,
+    /// but an SDK client kept in one still counts.
+    Variable {
+        value: Option<Node<'t>>,
+    },
+    /// `const { property: NAME } = init` (`property` is None for a rest element).
+    Destructured {
+        init: Node<'t>,
+        property: Option<String>,
+        constant: bool,
+    },
+    /// A function parameter, with its TypeScript annotation when it has one.
+    Param {
+        type_annotation: Option<Node<'t>>,
+    },
+    Import {
+        source: String,
+        imported: Imported,
+    },
+    /// `enum NAME { ... }`: the enum body.
+    Enum {
+        body: Node<'t>,
+    },
+    /// A function, class, loop variable or catch parameter: nothing to resolve.
+    Opaque,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    Named(String),
+    Default,
+    Namespace,
+}
+
+/// The binding `name` has at `at`, or None when nothing in the file declares it (a global).
+pub fn lookup<'t>(name: &str, at: Node<'t>, source: &[u8]) -> Option<Binding<'t>> {
+    let mut scope = at.parent();
+    while let Some(node) = scope {
+        if let Some(binding) = declared_in(node, name, source) {
+            return Some(binding);
+        }
+        scope = node.parent();
+    }
+    None
+}
+
+fn declared_in<'t>(scope: Node<'t>, name: &str, source: &[u8]) -> Option<Binding<'t>> {
+    match scope.kind() {
+        "program" | "statement_block" | "class_static_block" | "switch_case" | "switch_default" => {
+            let mut cursor = scope.walk();
+            let found = scope
+                .named_children(&mut cursor)
+                .find_map(|statement| declared_by_statement(statement, name, source));
+            found
+        }
+        "function_declaration"
+        | "function_expression"
+        | "function"
+        | "generator_function_declaration"
+        | "generator_function"
+        | "arrow_function"
+        | "method_definition" => {
+            if let Some(parameter) = scope.child_by_field_name("parameter") {
+                return (text(parameter, source) == name).then_some(Binding::Param {
+                    type_annotation: None,
+                });
+            }
+            let parameters = scope.child_by_field_name("parameters")?;
+            let mut cursor = parameters.walk();
+            let found = parameters
+                .named_children(&mut cursor)
+                .find_map(|parameter| declared_by_parameter(parameter, name, source));
+            found
+        }
+        "for_in_statement" => {
+            let left = scope.child_by_field_name("left")?;
+            pattern_binds(left, name, source).then_some(Binding::Opaque)
+        }
+        "for_statement" => {
+            let initializer = scope.child_by_field_name("initializer")?;
+            declared_by_statement(initializer, name, source).map(|_| Binding::Opaque)
+        }
+        "catch_clause" => {
+            let parameter = scope.child_by_field_name("parameter")?;
+            pattern_binds(parameter, name, source).then_some(Binding::Opaque)
+        }
+        _ => None,
+    }
+}
+
+fn declared_by_statement<'t>(
+    statement: Node<'t>,
+    name: &str,
+    source: &[u8],
+) -> Option<Binding<'t>> {
+    match statement.kind() {
+        "lexical_declaration" | "variable_declaration" => {
+            let constant = statement
+                .child(0)
+                .is_some_and(|keyword| keyword.kind() == "const");
+            let mut cursor = statement.walk();
+            let found = statement
+                .named_children(&mut cursor)
+                .filter(|child| child.kind() == "variable_declarator")
+                .find_map(|declarator| declared_by_declarator(declarator, name, constant, source));
+            found
+        }
+        "function_declaration"
+        | "generator_function_declaration"
+        | "class_declaration"
+        | "abstract_class_declaration" => statement
+            .child_by_field_name("name")
+            .filter(|id| text(*id, source) == name)
+            .map(|_| Binding::Opaque),
+        "enum_declaration" => {
+            let id = statement.child_by_field_name("name")?;
+            if text(id, source) != name {
+                return None;
+            }
+            statement
+                .child_by_field_name("body")
+                .map(|body| Binding::Enum { body })
+        }
+        "import_statement" => declared_by_import(statement, name, source),
+        "export_statement" => statement
+            .child_by_field_name("declaration")
+            .and_then(|declaration| declared_by_statement(declaration, name, source)),
+        _ => None,
+    }
+}
+
+fn declared_by_declarator<'t>(
+    declarator: Node<'t>,
+    name: &str,
+    constant: bool,
+    source: &[u8],
+) -> Option<Binding<'t>> {
+    let target = declarator.child_by_field_name("name")?;
+    let value = declarator.child_by_field_name("value");
+    match target.kind() {
+        "identifier" => (text(target, source) == name).then_some(if constant {
+            Binding::Const { value }
+        } else {
+            Binding::Variable { value }
+        }),
+        "object_pattern" => {
+            let property = destructured_property(target, name, source)?;
+            match value {
+                Some(init) => Some(Binding::Destructured {
+                    init,
+                    property,
+                    constant,
+                }),
+                None => Some(Binding::Opaque),
+            }
+        }
+        _ => pattern_binds(target, name, source).then_some(Binding::Opaque),
+    }
+}
+
+/// For `{ a, b: c, d = 1, ...rest }`, the property that binds `name`:
+/// `Some(Some("b"))` for `c`, `Some(None)` for `rest`, `None` when it is not bound here.
+fn destructured_property(pattern: Node, name: &str, source: &[u8]) -> Option<Option<String>> {
+    let mut cursor = pattern.walk();
+    for child in pattern.named_children(&mut cursor) {
+        match child.kind() {
+            "shorthand_property_identifier_pattern" if text(child, source) == name => {
+                return Some(Some(name.to_string()));
+            }
+            "object_assignment_pattern" => {
+                let left = child.child_by_field_name("left")?;
+                if left.kind() == "shorthand_property_identifier_pattern"
+                    && text(left, source) == name
+                {
+                    return Some(Some(name.to_string()));
+                }
+            }
+            "pair_pattern" => {
+                let (Some(key), Some(value)) = (
+                    child.child_by_field_name("key"),
+                    child.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let value = match value.kind() {
+                    "assignment_pattern" => value.child_by_field_name("left").unwrap_or(value),
+                    _ => value,
+                };
+                if value.kind() == "identifier" && text(value, source) == name {
+                    return Some(Some(property_name(key, source)));
+                }
+                if pattern_binds(value, name, source) {
+                    // Nested destructuring: bound, but not to one property of the init.
+                    return Some(None);
+                }
+            }
+            "rest_pattern" if pattern_binds(child, name, source) => return Some(None),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn declared_by_parameter<'t>(
+    parameter: Node<'t>,
+    name: &str,
+    source: &[u8],
+) -> Option<Binding<'t>> {
+    match parameter.kind() {
+        // TypeScript wraps each parameter, with its type and accessibility modifier.
+        "required_parameter" | "optional_parameter" => {
+            let pattern = parameter.child_by_field_name("pattern")?;
+            pattern_binds(pattern, name, source).then(|| Binding::Param {
+                type_annotation: (pattern.kind() == "identifier")
+                    .then(|| parameter.child_by_field_name("type"))
+                    .flatten(),
+            })
+        }
+        _ => pattern_binds(parameter, name, source).then_some(Binding::Param {
+            type_annotation: None,
+        }),
+    }
+}
+
+fn declared_by_import<'t>(import: Node<'t>, name: &str, source: &[u8]) -> Option<Binding<'t>> {
+    let from = import.child_by_field_name("source")?;
+    let clause = named_child_of_kind(import, "import_clause")?;
+    let imported = imported_as(clause, name, source)?;
+    Some(Binding::Import {
+        source: string_value(from, source)?,
+        imported,
+    })
+}
+
+fn imported_as(clause: Node, name: &str, source: &[u8]) -> Option<Imported> {
+    let mut cursor = clause.walk();
+    for child in clause.named_children(&mut cursor) {
+        match child.kind() {
+            "identifier" if text(child, source) == name => return Some(Imported::Default),
+            "namespace_import" => {
+                let mut inner = child.walk();
+                if child
+                    .named_children(&mut inner)
+                    .any(|id| id.kind() == "identifier" && text(id, source) == name)
+                {
+                    return Some(Imported::Namespace);
+                }
+            }
+            "named_imports" => {
+                let mut inner = child.walk();
+                for specifier in child.named_children(&mut inner) {
+                    if specifier.kind() != "import_specifier" {
+                        continue;
+                    }
+                    let Some(original) = specifier.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let local = specifier.child_by_field_name("alias").unwrap_or(original);
+                    if text(local, source) == name {
+                        let original = property_name(original, source);
+                        return Some(if original == "default" {
+                            Imported::Default
+                        } else {
+                            Imported::Named(original)
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a binding pattern (identifier, object or array pattern, rest, default) binds `name`.
+pub fn pattern_binds(pattern: Node, name: &str, source: &[u8]) -> bool {
+    match pattern.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => text(pattern, source) == name,
+        "assignment_pattern" | "object_assignment_pattern" => pattern
+            .child_by_field_name("left")
+            .is_some_and(|left| pattern_binds(left, name, source)),
+        "pair_pattern" => pattern
+            .child_by_field_name("value")
+            .is_some_and(|value| pattern_binds(value, name, source)),
+        "object_pattern"
+        | "array_pattern"
+        | "rest_pattern"
+        | "lexical_declaration"
+        | "variable_declaration"
+        | "variable_declarator" => {
+            let mut cursor = pattern.walk();
+            let found = pattern
+                .named_children(&mut cursor)
+                .any(|child| pattern_binds(child, name, source));
+            found
+        }
+        _ => false,
+    }
+}
+
+pub fn text<'s>(node: Node, source: &'s [u8]) -> &'s str {
+    node.utf8_text(source).unwrap_or("")
+}
+
+/// A property key as written: `a`, `"a-b"`, `'a'`.
+pub fn property_name(key: Node, source: &[u8]) -> String {
+    match key.kind() {
+        "string" => string_value(key, source).unwrap_or_default(),
+        _ => text(key, source).to_string(),
+    }
+}
+
+/// The value of a string literal, escapes decoded.
+pub fn string_value(node: Node, source: &[u8]) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut value = String::new();
+    let mut cursor = node.walk();
+    for part in node.named_children(&mut cursor) {
+        match part.kind() {
+            "string_fragment" => value.push_str(text(part, source)),
+            "escape_sequence" => value.push_str(&unescape(text(part, source))),
+            _ => {}
+        }
+    }
+    Some(value)
+}
+
+pub fn unescape(escape: &str) -> String {
+    let rest = escape.strip_prefix('\\').unwrap_or(escape);
+    match rest {
+        "n" => "\n".into(),
+        "t" => "\t".into(),
+        "r" => "\r".into(),
+        "0" => "\0".into(),
+        _ if rest.starts_with('u') || rest.starts_with('x') => {
+            let hex = rest[1..].trim_matches(|c| c == '{' || c == '}');
+            u32::from_str_radix(hex, 16)
+                .ok()
+                .and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_else(|| escape.to_string())
+        }
+        // A line continuation adds nothing; any other escaped character stands for itself.
+        _ if rest.starts_with('\n') || rest.starts_with("\r\n") => String::new(),
+        _ => rest.to_string(),
+    }
+}
+
+pub fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let found = node.named_children(&mut cursor).find(|c| c.kind() == kind);
+    found
+}
