@@ -118,7 +118,7 @@ impl Config {
                 path: path.to_owned(),
                 line,
                 column,
-                message: err.message().trim().to_string(),
+                message: err.message().trim().replace('\n', ": "),
             }
         })?;
         config.source = Some(path.to_owned());
@@ -205,7 +205,7 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("flaglint.toml:2:"), "{err}");
+        assert!(err.starts_with("flaglint.toml:3:1: invalid array: expected `]`"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,1 @@
+module.exports = { FLAGS: { PAYMENTS_KILL_SWITCH: 'payments_kill_switch' } };

@@ -1,0 +1,205 @@
+//! `flaglint refs` as a user runs it: the built binary on temporary repositories.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn repo(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+fn flaglint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flaglint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const USES_FLAG: &[u8] = b"import flagsmith from 'flagsmith';\nflagsmith.hasFeature('seen');\n";
+
+fn keys(output: &Output) -> Vec<(String, String)> {
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    json["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap().to_string(),
+                r["key"].as_str().unwrap_or("<dynamic>").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn gitignored_and_node_modules_and_hidden_are_skipped() {
+    let dir = repo(&[
+        (".gitignore", b"dist/\n*.gen.ts\n"),
+        ("src/a.ts", USES_FLAG),
+        ("dist/bundle.js", USES_FLAG),
+        ("src/b.gen.ts", USES_FLAG),
+        ("node_modules/flagsmith/index.js", USES_FLAG),
+        ("packages/x/node_modules/y/index.js", USES_FLAG),
+        (".cache/a.js", USES_FLAG),
+    ]);
+    let output = flaglint(dir.path(), &["refs", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(keys(&output), vec![("src/a.ts".into(), "seen".into())]);
+}
+
+#[test]
+fn node_modules_is_skipped_without_a_gitignore() {
+    let dir = repo(&[("a.js", USES_FLAG), ("node_modules/m/index.js", USES_FLAG)]);
+    let output = flaglint(dir.path(), &["refs", "--format", "json"]);
+    assert_eq!(keys(&output), vec![("a.js".into(), "seen".into())]);
+}
+
+#[test]
+fn include_and_exclude_from_flags_and_config() {
+    let dir = repo(&[
+        ("flaglint.toml", b"[scan]\nexclude = [\"**/*.stories.tsx\"]\n"),
+        ("src/a.ts", USES_FLAG),
+        ("src/a.stories.tsx", USES_FLAG),
+        ("scripts/b.js", USES_FLAG),
+        ("src/legacy/c.ts", USES_FLAG),
+    ]);
+    let output = flaglint(
+        dir.path(),
+        &["refs", "--format", "json", "--include", "src/**", "--exclude", "src/legacy"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(keys(&output), vec![("src/a.ts".into(), "seen".into())]);
+}
+
+#[test]
+fn declaration_files_are_not_scanned() {
+    let dir = repo(&[("types.d.ts", USES_FLAG), ("a.mts", USES_FLAG), ("b.cjs", USES_FLAG)]);
+    let output = flaglint(dir.path(), &["refs", "--format", "json"]);
+    assert_eq!(
+        keys(&output),
+        vec![("a.mts".into(), "seen".into()), ("b.cjs".into(), "seen".into())]
+    );
+}
+
+#[test]
+fn large_binary_and_non_utf8_files_are_skipped_with_a_note() {
+    let mut large = USES_FLAG.to_vec();
+    large.extend(std::iter::repeat_n(b' ', 4096));
+    let mut binary = USES_FLAG.to_vec();
+    binary.extend([0u8, 1, 2]);
+    let mut latin1 = USES_FLAG.to_vec();
+    latin1.extend(b"// caf\xe9\n");
+    let dir = repo(&[
+        ("flaglint.toml", b"[scan]\nmax_file_size = \"2KiB\"\n"),
+        ("ok.js", USES_FLAG),
+        ("large.js", &large),
+        ("binary.js", &binary),
+        ("latin1.js", &latin1),
+    ]);
+    let output = flaglint(dir.path(), &["refs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("ok.js:2:22"), "{text}");
+    assert!(text.contains("note: skipped binary.js: binary"), "{text}");
+    assert!(text.contains("note: skipped latin1.js: not UTF-8"), "{text}");
+    assert!(
+        text.contains("note: skipped large.js: 4161 bytes, over the 2048-byte limit"),
+        "{text}"
+    );
+}
+
+#[test]
+fn syntax_errors_keep_the_valid_parts_and_are_listed() {
+    let dir = repo(&[(
+        "broken.js",
+        b"import flagsmith from 'flagsmith';\nflagsmith.hasFeature('kept');\nconst = ;\n",
+    )]);
+    let output = flaglint(dir.path(), &["refs"]);
+    let text = stdout(&output);
+    assert!(text.contains("kept (1 reference)"), "{text}");
+    assert!(text.contains("note: broken.js: syntax errors"), "{text}");
+}
+
+#[test]
+fn missing_path_is_a_clear_error() {
+    let dir = repo(&[]);
+    let output = flaglint(dir.path(), &["refs", "does-not-exist"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: does-not-exist: no such file or directory"
+    );
+}
+
+#[test]
+fn broken_config_names_line_and_column() {
+    let dir = repo(&[("flaglint.toml", b"[scan]\ninclude = [\"src/**\"\nexclude = 3\n")]);
+    let output = flaglint(dir.path(), &["refs"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("flaglint.toml:3:1:"), "{err}");
+}
+
+#[test]
+fn a_folder_without_js_says_so() {
+    let dir = repo(&[("README.md", b"# nothing here\n"), ("main.py", b"print(1)\n")]);
+    let output = flaglint(dir.path(), &["refs"]);
+    assert!(output.status.success());
+    assert!(
+        stdout(&output).contains("note: no JavaScript or TypeScript files found"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn output_is_the_same_at_any_thread_count() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk/flagsmith");
+    let one = flaglint(&fixture, &["refs", "--format", "json", "--threads", "1"]);
+    let eight = flaglint(&fixture, &["refs", "--format", "json", "--threads", "8"]);
+    assert!(one.status.success());
+    assert_eq!(stdout(&one), stdout(&eight));
+}
+
+#[test]
+fn json_output() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk/flagsmith");
+    let output = flaglint(&fixture, &["refs", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn text_output() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk/flagsmith");
+    let output = flaglint(&fixture, &["refs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn output_file_is_written() {
+    let dir = repo(&[("a.js", USES_FLAG)]);
+    let output = flaglint(dir.path(), &["refs", "--format", "json", "-o", "refs.json"]);
+    assert!(output.status.success());
+    let written = std::fs::read_to_string(dir.path().join("refs.json")).unwrap();
+    assert!(written.contains("\"seen\""), "{written}");
+}
