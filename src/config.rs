@@ -205,7 +205,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("flaglint.toml:3:1: invalid array: expected `]`"), "{err}");
+        assert!(
+            err.starts_with("flaglint.toml:3:1: invalid array: expected `]`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -75,7 +75,10 @@ fn node_modules_is_skipped_without_a_gitignore() {
 #[test]
 fn include_and_exclude_from_flags_and_config() {
     let dir = repo(&[
-        ("flaglint.toml", b"[scan]\nexclude = [\"**/*.stories.tsx\"]\n"),
+        (
+            "flaglint.toml",
+            b"[scan]\nexclude = [\"**/*.stories.tsx\"]\n",
+        ),
         ("src/a.ts", USES_FLAG),
         ("src/a.stories.tsx", USES_FLAG),
         ("scripts/b.js", USES_FLAG),
@@ -83,7 +86,15 @@ fn include_and_exclude_from_flags_and_config() {
     ]);
     let output = flaglint(
         dir.path(),
-        &["refs", "--format", "json", "--include", "src/**", "--exclude", "src/legacy"],
+        &[
+            "refs",
+            "--format",
+            "json",
+            "--include",
+            "src/**",
+            "--exclude",
+            "src/legacy",
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(keys(&output), vec![("src/a.ts".into(), "seen".into())]);
@@ -91,11 +102,18 @@ fn include_and_exclude_from_flags_and_config() {
 
 #[test]
 fn declaration_files_are_not_scanned() {
-    let dir = repo(&[("types.d.ts", USES_FLAG), ("a.mts", USES_FLAG), ("b.cjs", USES_FLAG)]);
+    let dir = repo(&[
+        ("types.d.ts", USES_FLAG),
+        ("a.mts", USES_FLAG),
+        ("b.cjs", USES_FLAG),
+    ]);
     let output = flaglint(dir.path(), &["refs", "--format", "json"]);
     assert_eq!(
         keys(&output),
-        vec![("a.mts".into(), "seen".into()), ("b.cjs".into(), "seen".into())]
+        vec![
+            ("a.mts".into(), "seen".into()),
+            ("b.cjs".into(), "seen".into())
+        ]
     );
 }
 
@@ -119,7 +137,10 @@ fn large_binary_and_non_utf8_files_are_skipped_with_a_note() {
     let text = stdout(&output);
     assert!(text.contains("ok.js:2:22"), "{text}");
     assert!(text.contains("note: skipped binary.js: binary"), "{text}");
-    assert!(text.contains("note: skipped latin1.js: not UTF-8"), "{text}");
+    assert!(
+        text.contains("note: skipped latin1.js: not UTF-8"),
+        "{text}"
+    );
     assert!(
         text.contains("note: skipped large.js: 4161 bytes, over the 2048-byte limit"),
         "{text}"
@@ -151,7 +172,10 @@ fn missing_path_is_a_clear_error() {
 
 #[test]
 fn broken_config_names_line_and_column() {
-    let dir = repo(&[("flaglint.toml", b"[scan]\ninclude = [\"src/**\"\nexclude = 3\n")]);
+    let dir = repo(&[(
+        "flaglint.toml",
+        b"[scan]\ninclude = [\"src/**\"\nexclude = 3\n",
+    )]);
     let output = flaglint(dir.path(), &["refs"]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
@@ -160,7 +184,10 @@ fn broken_config_names_line_and_column() {
 
 #[test]
 fn a_folder_without_js_says_so() {
-    let dir = repo(&[("README.md", b"# nothing here\n"), ("main.py", b"print(1)\n")]);
+    let dir = repo(&[
+        ("README.md", b"# nothing here\n"),
+        ("main.py", b"print(1)\n"),
+    ]);
     let output = flaglint(dir.path(), &["refs"]);
     assert!(output.status.success());
     assert!(

@@ -73,10 +73,7 @@ fn check_fixture(sdk: &str) {
         .join(sdk);
     let mut files = Vec::new();
     source_files(&root, &mut files);
-    let expected: BTreeSet<Expected> = files
-        .iter()
-        .flat_map(|f| expectations(&root, f))
-        .collect();
+    let expected: BTreeSet<Expected> = files.iter().flat_map(|f| expectations(&root, f)).collect();
     assert!(!expected.is_empty(), "fixture {sdk} marks no references");
 
     let options = ScanOptions {
