@@ -13,7 +13,7 @@ pub mod flag;
 pub mod lang;
 pub mod matcher;
 pub mod prefilter;
-// pub mod provider;
+pub mod provider;
 pub mod reference;
 pub mod report;
 pub mod resolve;

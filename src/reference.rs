@@ -19,6 +19,10 @@ pub struct Reference {
     /// The SDK or wrapper that matched: "flagsmith", "custom", ...
     pub sdk: String,
     pub kind: RefKind,
+    /// How the code spells the service's key when it differs (`camel`: LaunchDarkly's React
+    /// SDK reads `my-flag_v2` as `myFlagV2`); the rules transform service keys to match.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub case: Option<String>,
     /// The call shape that matched, for people: `flagsmith.hasFeature(...)`.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub shape: String,
@@ -45,6 +49,8 @@ pub enum RefKind {
     Jsx,
     /// A default value declared for the flag: `init({ defaultFlags: { x: ... } })`.
     Default,
+    /// A flag declared in code: `flag({ key: "x", decide })` (Vercel flags).
+    Declaration,
 }
 
 impl RefKind {
@@ -55,6 +61,7 @@ impl RefKind {
             "member" => RefKind::Member,
             "jsx" => RefKind::Jsx,
             "default" => RefKind::Default,
+            "declaration" => RefKind::Declaration,
             _ => return None,
         })
     }
@@ -66,6 +73,7 @@ impl RefKind {
             RefKind::Member => "member",
             RefKind::Jsx => "jsx",
             RefKind::Default => "default",
+            RefKind::Declaration => "declaration",
         }
     }
 }

@@ -314,6 +314,7 @@ pub fn find_references(
                     (Some(_), None) => false,
                 }
             }
+            Predicate::Imports { names } => project.imports_any(module, &sdk.packages, names),
         });
         if !holds {
             continue;
@@ -348,6 +349,7 @@ pub fn find_references(
                 dynamic,
                 sdk: sdk.name.clone(),
                 kind: info.kind,
+                case: info.case.clone(),
                 shape: shape.clone(),
             });
         }
@@ -361,6 +363,7 @@ pub fn find_references(
                 dynamic: None,
                 sdk: sdk.name.clone(),
                 kind: info.kind,
+                case: info.case.clone(),
                 shape: shape.clone(),
             });
         }

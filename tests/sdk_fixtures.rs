@@ -109,7 +109,31 @@ fn check_fixture(sdk: &str) {
     );
 }
 
+/// One fixture folder per SDK: fixtures/sdk/<sdk>/ (named after queries/<sdk>.scm).
 #[test]
-fn flagsmith_shapes() {
-    check_fixture("flagsmith");
+fn every_sdk_fixture() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk");
+    let mut sdks: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    sdks.sort();
+    assert!(sdks.contains(&"flagsmith".to_string()));
+    let failures: Vec<String> = sdks
+        .iter()
+        .filter_map(|sdk| {
+            std::panic::catch_unwind(|| check_fixture(sdk))
+                .err()
+                .map(|e| format!("{sdk}: {}", panic_text(&e)))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn panic_text(error: &Box<dyn std::any::Any + Send>) -> String {
+    error
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| error.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
 }

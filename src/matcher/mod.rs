@@ -11,6 +11,10 @@
 //! - `(#sdk-from? @receiver "useFlags" ...)`: it is the result of calling one of these SDK functions.
 //! - `(#listed-in-origin-arg? @key N)`: the key is listed in argument N of that call
 //!   (or that argument is not a literal list).
+//! - `(#imports? "withLDConsumer" ...)`: the file imports one of these names from the SDK.
+//!
+//! `(#set! case "camel")` says the code spells the service key in that case
+//! (camel, pascal, snake, kebab, screaming_snake); the rules map service keys to match.
 
 use std::sync::OnceLock;
 
@@ -19,11 +23,22 @@ use tree_sitter::{Query, QueryPredicateArg};
 use crate::lang::{Lang, ALL};
 use crate::reference::RefKind;
 
-/// The SDK query files shipped in the binary.
-pub const SDK_QUERIES: &[(&str, &str)] =
-    &[("flagsmith.scm", include_str!("../../queries/flagsmith.scm"))];
+/// The SDK query files shipped in the binary: adding an SDK is a file and a line here.
+pub const SDK_QUERIES: &[(&str, &str)] = &[
+    ("flagsmith.scm", include_str!("../../queries/flagsmith.scm")),
+    ("launchdarkly.scm", include_str!("../../queries/launchdarkly.scm")),
+    ("unleash.scm", include_str!("../../queries/unleash.scm")),
+    ("openfeature.scm", include_str!("../../queries/openfeature.scm")),
+    ("growthbook.scm", include_str!("../../queries/growthbook.scm")),
+    ("posthog.scm", include_str!("../../queries/posthog.scm")),
+    ("statsig.scm", include_str!("../../queries/statsig.scm")),
+    ("devcycle.scm", include_str!("../../queries/devcycle.scm")),
+    ("configcat.scm", include_str!("../../queries/configcat.scm")),
+    ("split.scm", include_str!("../../queries/split.scm")),
+    ("vercel.scm", include_str!("../../queries/vercel.scm")),
+];
 
-pub const ALLOWED_CAPTURES: &str = "@key, @receiver, @reference.call, @reference.hook, @reference.member, @reference.jsx, @reference.default, and names starting with @_";
+pub const ALLOWED_CAPTURES: &str = "@key, @receiver, @reference.call, @reference.hook, @reference.member, @reference.jsx, @reference.default, @reference.declaration, and names starting with @_";
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
@@ -104,6 +119,9 @@ pub enum Predicate {
         key: u32,
         argument: usize,
     },
+    Imports {
+        names: Vec<String>,
+    },
 }
 
 /// One pattern's meaning: which SDK, what kind of reference, what it demands.
@@ -115,6 +133,8 @@ pub struct PatternInfo {
     pub predicates: Vec<Predicate>,
     /// A wrapper with no key in the code: the flag it always reads.
     pub fixed_key: Option<String>,
+    /// `(#set! case "camel")`: how the code spells the service key.
+    pub case: Option<String>,
 }
 
 /// All SDK shapes for one grammar, as one query.
@@ -160,6 +180,9 @@ impl Matcher {
         words
     }
 }
+
+/// The spellings a code key can have relative to the service key.
+pub const CASES: &[&str] = &["camel", "pascal", "snake", "kebab", "screaming_snake"];
 
 pub fn grammar_name(lang: Lang) -> &'static str {
     match lang {
@@ -233,12 +256,25 @@ fn compile(sdks: &[SdkSpec], lang: Lang) -> Result<CompiledQuery, QueryError> {
             .iter()
             .map(|p| parse_predicate(&p.operator, &p.args, &file))
             .collect::<Result<_, _>>()?;
+        let mut case = None;
+        for property in query.property_settings(pattern) {
+            match (&*property.key, property.value.as_deref()) {
+                ("case", Some(value)) if CASES.contains(&value) => case = Some(value.to_string()),
+                _ => {
+                    return Err(QueryError::InvalidPredicate {
+                        file: file.clone(),
+                        name: format!("set! {}", property.key),
+                    })
+                }
+            }
+        }
         patterns.push(PatternInfo {
             sdk,
             kind,
             reference_capture,
             predicates,
             fixed_key: None,
+            case,
         });
     }
     Ok(CompiledQuery {
@@ -378,6 +414,7 @@ fn parse_predicate(
                 argument,
             })
         }
+        "imports?" if !args.is_empty() => Ok(Predicate::Imports { names: strings(0)? }),
         _ => Err(invalid()),
     }
 }

@@ -658,6 +658,31 @@ impl Project {
         listed
     }
 
+    /// Whether the module imports (or requires and destructures) one of `names` from `packages`.
+    pub fn imports_any(&self, module: &Module, packages: &[String], names: &[String]) -> bool {
+        let src = module.bytes();
+        let root = module.tree.root_node();
+        let mut cursor = root.walk();
+        let found = root.named_children(&mut cursor).any(|statement| {
+            if statement.kind() != "import_statement" {
+                return false;
+            }
+            let from = statement
+                .child_by_field_name("source")
+                .and_then(|s| string_value(s, src));
+            if !from.is_some_and(|f| is_package(&f, packages)) {
+                return false;
+            }
+            names.iter().any(|name| {
+                let needle = name.as_bytes();
+                src[statement.byte_range()]
+                    .windows(needle.len())
+                    .any(|w| w == needle)
+            })
+        });
+        found
+    }
+
     /// The SDK name of what a callee calls: the imported name through an alias, or the method.
     fn called_name(&self, module: &Module, callee: Node) -> Option<String> {
         let src = module.bytes();

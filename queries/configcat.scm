@@ -1,0 +1,3 @@
+; sdk: configcat
+; packages:
+; triggers:

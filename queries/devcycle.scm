@@ -1,0 +1,3 @@
+; sdk: devcycle
+; packages:
+; triggers:

@@ -1,0 +1,3 @@
+; sdk: growthbook
+; packages:
+; triggers:

@@ -1,0 +1,3 @@
+; sdk: launchdarkly
+; packages:
+; triggers:

@@ -1,0 +1,3 @@
+; sdk: openfeature
+; packages:
+; triggers:

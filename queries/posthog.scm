@@ -1,0 +1,3 @@
+; sdk: posthog
+; packages:
+; triggers:

@@ -1,0 +1,3 @@
+; sdk: split
+; packages:
+; triggers:

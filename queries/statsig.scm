@@ -1,0 +1,3 @@
+; sdk: statsig
+; packages:
+; triggers:

@@ -1,0 +1,3 @@
+; sdk: unleash
+; packages:
+; triggers:

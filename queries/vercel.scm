@@ -1,0 +1,3 @@
+; sdk: vercel
+; packages:
+; triggers:
