@@ -37,10 +37,10 @@
   arguments: (arguments . (_) @key)
   (#sdk? @receiver "useExperiment")) @reference.hook
 
-; useFlags(["x", "y"], ["trait"])
+; useFlags(["x", "y"], ["trait"]), useFlags(FEATURE_FLAGS)
 (call_expression
   function: (identifier) @receiver
-  arguments: (arguments . (array (_) @key))
+  arguments: (arguments . (_) @key)
   (#sdk? @receiver "useFlags")) @reference.hook
 
 ; const flags = useFlags(["x"]); flags.x.enabled (a property listed in the flags argument; the rest are traits)
@@ -65,7 +65,7 @@
 
 (subscript_expression
   object: (_) @receiver
-  index: (string) @key
+  index: (_) @key
   (#sdk-from? @receiver "getAllFlags")) @reference.member
 
 ; flagsmith.init({ defaultFlags: { x: { enabled: true } } })

@@ -330,28 +330,55 @@ pub fn find_references(
             .map(|c| c.node)
             .filter(|n| n.kind() != "comment");
         for key_node in key_nodes {
-            let (key, dynamic) = match key_of(project, module, key_node) {
-                Key::Known(key) => (Some(key), None),
-                Key::Dynamic { prefix } => (
-                    None,
-                    Some(Dynamic {
-                        expression: expression_text(key_node, source),
-                        prefix,
-                    }),
-                ),
+            // An inline array gives one reference per element, each at its own place;
+            // a named one (`useFlags(FEATURE_FLAGS)`) gives them all at the argument.
+            let keyed: Vec<(Node, Key)> = if key_node.kind() == "array" {
+                let mut cursor = key_node.walk();
+                let elements: Vec<Node> = key_node
+                    .named_children(&mut cursor)
+                    .filter(|e| e.kind() != "comment")
+                    .collect();
+                elements
+                    .into_iter()
+                    .map(|e| (e, key_of(project, module, e)))
+                    .collect()
+            } else {
+                match key_of(project, module, key_node) {
+                    Key::List(keys) => keys.into_iter().map(|k| (key_node, k)).collect(),
+                    key => vec![(key_node, key)],
+                }
             };
-            let (line, column) = position(key_node, source);
-            references.push(Reference {
-                file: file.to_string(),
-                line,
-                column,
-                key,
-                dynamic,
-                sdk: sdk.name.clone(),
-                kind: info.kind,
-                case: info.case.clone(),
-                shape: shape.clone(),
-            });
+            for (key_node, key) in keyed {
+                let (key, dynamic) = match key {
+                    Key::Known(key) => (Some(key), None),
+                    Key::Dynamic { prefix } => (
+                        None,
+                        Some(Dynamic {
+                            expression: expression_text(key_node, source),
+                            prefix,
+                        }),
+                    ),
+                    Key::List(_) => (
+                        None,
+                        Some(Dynamic {
+                            expression: expression_text(key_node, source),
+                            prefix: None,
+                        }),
+                    ),
+                };
+                let (line, column) = position(key_node, source);
+                references.push(Reference {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    key,
+                    dynamic,
+                    sdk: sdk.name.clone(),
+                    kind: info.kind,
+                    case: info.case.clone(),
+                    shape: shape.clone(),
+                });
+            }
         }
         if let Some(fixed) = &info.fixed_key {
             let (line, column) = position(reference_node, source);
@@ -412,11 +439,14 @@ fn expression_text(node: Node, source: &[u8]) -> String {
 
 /// How the code reads the flag, for people: `flagsmith.hasFeature()`, `flags.<key>`.
 fn shape_of(node: Node, source: &[u8]) -> String {
+    // Line breaks inside a chained call go; spaces between words (`await x`) stay.
     let collapse = |n: Node| {
         text(n, source)
             .split_whitespace()
             .collect::<Vec<_>>()
-            .join("")
+            .join(" ")
+            .replace(" .", ".")
+            .replace(" ?.", "?.")
     };
     match node.kind() {
         "call_expression" => node

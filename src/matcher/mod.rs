@@ -26,10 +26,19 @@ use crate::reference::RefKind;
 /// The SDK query files shipped in the binary: adding an SDK is a file and a line here.
 pub const SDK_QUERIES: &[(&str, &str)] = &[
     ("flagsmith.scm", include_str!("../../queries/flagsmith.scm")),
-    ("launchdarkly.scm", include_str!("../../queries/launchdarkly.scm")),
+    (
+        "launchdarkly.scm",
+        include_str!("../../queries/launchdarkly.scm"),
+    ),
     ("unleash.scm", include_str!("../../queries/unleash.scm")),
-    ("openfeature.scm", include_str!("../../queries/openfeature.scm")),
-    ("growthbook.scm", include_str!("../../queries/growthbook.scm")),
+    (
+        "openfeature.scm",
+        include_str!("../../queries/openfeature.scm"),
+    ),
+    (
+        "growthbook.scm",
+        include_str!("../../queries/growthbook.scm"),
+    ),
     ("posthog.scm", include_str!("../../queries/posthog.scm")),
     ("statsig.scm", include_str!("../../queries/statsig.scm")),
     ("devcycle.scm", include_str!("../../queries/devcycle.scm")),

@@ -53,6 +53,18 @@ pub enum Key {
     Dynamic {
         prefix: Option<String>,
     },
+    /// An array of keys: `useFlags(FEATURE_FLAGS)` with `const FEATURE_FLAGS = ["a", "b"]`.
+    List(Vec<Key>),
+}
+
+impl Key {
+    /// A list where one key is expected is not a key.
+    fn single(self) -> Key {
+        match self {
+            Key::List(_) => Key::Dynamic { prefix: None },
+            key => key,
+        }
+    }
 }
 
 /// Where an SDK-derived value came from: the last SDK function or constructor called
@@ -143,6 +155,15 @@ impl Project {
             "template_string" if path.is_empty() => self.eval_template(module, node, depth),
             "binary_expression" if path.is_empty() => self.eval_concat(module, node, depth),
             "number" if path.is_empty() => Key::Known(text(node, src).to_string()),
+            "array" if path.is_empty() => {
+                let mut cursor = node.walk();
+                let elements = node
+                    .named_children(&mut cursor)
+                    .filter(|e| e.kind() != "comment")
+                    .map(|e| self.eval(module, e, &[], depth + 1).single())
+                    .collect();
+                Key::List(elements)
+            }
             "identifier" | "shorthand_property_identifier" => {
                 self.eval_name(module, node, text(node, src), path, depth)
             }
@@ -165,7 +186,7 @@ impl Project {
                 };
                 match self.eval(module, index, &[], depth + 1) {
                     Key::Known(name) => self.eval(module, object, &prepend(&name, path), depth + 1),
-                    Key::Dynamic { .. } => dynamic,
+                    _ => dynamic,
                 }
             }
             "object" if !path.is_empty() => self.eval_object(module, node, path, depth),
@@ -258,7 +279,7 @@ impl Project {
                         "computed_property_name" => match key.named_child(0) {
                             Some(inner) => match self.eval(module, inner, &[], depth + 1) {
                                 Key::Known(name) => name,
-                                Key::Dynamic { .. } => continue,
+                                _ => continue,
                             },
                             None => continue,
                         },
@@ -299,7 +320,7 @@ impl Project {
                 "template_substitution" => {
                     let value = part
                         .named_child(0)
-                        .map(|expr| self.eval(module, expr, &[], depth + 1));
+                        .map(|expr| self.eval(module, expr, &[], depth + 1).single());
                     match value {
                         Some(Key::Known(value)) => known.push_str(&value),
                         Some(Key::Dynamic { prefix }) => {
@@ -308,7 +329,7 @@ impl Project {
                                 prefix: Some(known).filter(|p| !p.is_empty()),
                             };
                         }
-                        None => {}
+                        Some(Key::List(_)) | None => {}
                     }
                 }
                 _ => {}
@@ -331,12 +352,13 @@ impl Project {
         if !is_plus {
             return dynamic;
         }
-        match self.eval(module, left, &[], depth + 1) {
-            Key::Known(left) => match self.eval(module, right, &[], depth + 1) {
+        match self.eval(module, left, &[], depth + 1).single() {
+            Key::Known(left) => match self.eval(module, right, &[], depth + 1).single() {
                 Key::Known(right) => Key::Known(left + &right),
                 Key::Dynamic { prefix } => Key::Dynamic {
                     prefix: Some(left + prefix.as_deref().unwrap_or("")).filter(|p| !p.is_empty()),
                 },
+                Key::List(_) => dynamic,
             },
             unknown => unknown,
         }
@@ -437,7 +459,12 @@ impl Project {
                 if let Some(specifier) = require_specifier(node, src) {
                     return is_package(&specifier, packages).then(Origin::default);
                 }
-                self.origin(module, callee, packages, depth + 1)?;
+                if self.origin(module, callee, packages, depth + 1).is_none() {
+                    // An app function that hands out the SDK client: `await getFlagsmith()`.
+                    return self
+                        .call_result_origin(module, callee, packages, depth + 1)
+                        .map(|_| Origin::default());
+                }
                 Some(Origin {
                     name: None,
                     called: self.called_name(module, callee),
@@ -639,23 +666,150 @@ impl Project {
         let listed = arguments
             .named_children(&mut cursor)
             .filter(|a| a.kind() != "comment")
-            .map(|argument| {
-                if argument.kind() != "array" {
-                    return None;
-                }
-                let mut inner = argument.walk();
-                let keys = argument
-                    .named_children(&mut inner)
-                    .filter(|e| e.kind() != "comment")
-                    .map(|element| match self.eval(module, element, &[], depth + 1) {
-                        Key::Known(key) => Some(key),
-                        Key::Dynamic { .. } => None,
-                    })
-                    .collect();
-                keys
-            })
+            .map(
+                |argument| match self.eval(module, argument, &[], depth + 1) {
+                    Key::List(keys) => keys
+                        .into_iter()
+                        .map(|key| match key {
+                            Key::Known(key) => Some(key),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => None,
+                },
+            )
             .collect();
         listed
+    }
+
+    /// The origin of what an app function returns, when `callee` names one.
+    fn call_result_origin(
+        &self,
+        module: &Module,
+        callee: Node,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let callee = unwrap_expression(callee);
+        if callee.kind() != "identifier" || depth > MAX_DEPTH {
+            return None;
+        }
+        match lookup(text(callee, module.bytes()), callee, module.bytes())? {
+            Binding::Function { node } => self.returned_origin(module, node, packages, depth + 1),
+            Binding::Const { value: Some(value) } => {
+                self.returned_origin(module, value, packages, depth + 1)
+            }
+            Binding::Import { source, imported } if !is_package(&source, packages) => {
+                let target = self.import(module, &source)?;
+                let name = match imported {
+                    Imported::Named(name) => name,
+                    Imported::Default => "default".to_string(),
+                    Imported::Namespace => return None,
+                };
+                self.export_result_origin(&target, &name, packages, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    fn export_result_origin(
+        &self,
+        module: &Module,
+        name: &str,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match find_export(module, name) {
+            Some(Export::Local(local)) => {
+                let at = first_statement(module.tree.root_node())?;
+                let id = find_identifier_binding(module, at, &local)?;
+                match id {
+                    Binding::Function { node } => {
+                        self.returned_origin(module, node, packages, depth + 1)
+                    }
+                    Binding::Const { value: Some(value) } => {
+                        self.returned_origin(module, value, packages, depth + 1)
+                    }
+                    _ => None,
+                }
+            }
+            Some(Export::Value((start, end))) => {
+                let node = module
+                    .tree
+                    .root_node()
+                    .descendant_for_byte_range(start, end)?;
+                self.returned_origin(module, node, packages, depth + 1)
+            }
+            Some(Export::From {
+                specifier,
+                name: Some(name),
+            }) => {
+                let target = self.import(module, &specifier)?;
+                self.export_result_origin(&target, &name, packages, depth + 1)
+            }
+            Some(Export::From { name: None, .. }) => None,
+            None => star_exports(module).into_iter().find_map(|specifier| {
+                let target = self.import(module, &specifier)?;
+                self.export_result_origin(&target, name, packages, depth + 1)
+            }),
+        }
+    }
+
+    /// A function's declared return type (`Promise<T>` unwrapped), else its `return`s.
+    fn returned_origin(
+        &self,
+        module: &Module,
+        function: Node,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let function = unwrap_expression(function);
+        if !matches!(
+            function.kind(),
+            "function_declaration"
+                | "function_expression"
+                | "function"
+                | "arrow_function"
+                | "generator_function_declaration"
+        ) {
+            return None;
+        }
+        if let Some(return_type) = function.child_by_field_name("return_type") {
+            let declared = unwrap_promise(return_type, module.bytes());
+            if let Some(origin) = self.origin(module, declared, packages, depth + 1) {
+                return Some(origin);
+            }
+        }
+        let body = function.child_by_field_name("body")?;
+        if body.kind() != "statement_block" {
+            return self.origin(module, body, packages, depth + 1);
+        }
+        let mut stack = vec![body];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "return_statement" {
+                if let Some(value) = node.named_child(0) {
+                    if let Some(origin) = self.origin(module, value, packages, depth + 1) {
+                        return Some(origin);
+                    }
+                }
+                continue;
+            }
+            // A nested function's returns are its own.
+            if node.id() != body.id()
+                && matches!(
+                    node.kind(),
+                    "function_declaration" | "function_expression" | "arrow_function" | "function"
+                )
+            {
+                continue;
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        None
     }
 
     /// Whether the module imports (or requires and destructures) one of `names` from `packages`.
@@ -880,6 +1034,35 @@ fn has_export(project: &Project, module: &Module, name: &str, depth: usize) -> b
                 .import(module, &specifier)
                 .is_some_and(|target| has_export(project, &target, name, depth + 1))
         })
+}
+
+fn find_identifier_binding<'m>(
+    module: &'m Module,
+    at: Node<'m>,
+    name: &str,
+) -> Option<Binding<'m>> {
+    lookup(name, at, module.bytes())
+}
+
+/// `Promise<IFlagsmith>` is `IFlagsmith` for an awaited call.
+fn unwrap_promise<'t>(annotation: Node<'t>, src: &[u8]) -> Node<'t> {
+    let inner = match annotation.kind() {
+        "type_annotation" => annotation.named_child(0).unwrap_or(annotation),
+        _ => annotation,
+    };
+    if inner.kind() == "generic_type"
+        && inner
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, src) == "Promise")
+    {
+        if let Some(argument) = inner
+            .child_by_field_name("type_arguments")
+            .and_then(|a| a.named_child(0))
+        {
+            return argument;
+        }
+    }
+    inner
 }
 
 /// A node inside the program, for looking names up at module scope.

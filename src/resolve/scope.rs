@@ -35,7 +35,11 @@ pub enum Binding<'t> {
     Enum {
         body: Node<'t>,
     },
-    /// A function, class, loop variable or catch parameter: nothing to resolve.
+    /// `function NAME() {}`: what it returns may be an SDK value.
+    Function {
+        node: Node<'t>,
+    },
+    /// A class, loop variable or catch parameter: nothing to resolve.
     Opaque,
 }
 
@@ -119,10 +123,11 @@ fn declared_by_statement<'t>(
                 .find_map(|declarator| declared_by_declarator(declarator, name, constant, source));
             found
         }
-        "function_declaration"
-        | "generator_function_declaration"
-        | "class_declaration"
-        | "abstract_class_declaration" => statement
+        "function_declaration" | "generator_function_declaration" => statement
+            .child_by_field_name("name")
+            .filter(|id| text(*id, source) == name)
+            .map(|_| Binding::Function { node: statement }),
+        "class_declaration" | "abstract_class_declaration" => statement
             .child_by_field_name("name")
             .filter(|id| text(*id, source) == name)
             .map(|_| Binding::Opaque),

@@ -49,7 +49,10 @@ impl Reply {
     }
 
     pub fn value(status: u16, body: &Value) -> Reply {
-        Reply::json(status, serde_json::to_string_pretty(body).expect("serializable"))
+        Reply::json(
+            status,
+            serde_json::to_string_pretty(body).expect("serializable"),
+        )
     }
 
     pub fn raw(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
@@ -83,7 +86,8 @@ impl Reply {
 
 /// A recorded body parsed as JSON, for tests that build a variant of it.
 pub fn recorded_json(file: &str) -> Value {
-    let text = std::fs::read_to_string(fixtures_dir().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let text = std::fs::read_to_string(fixtures_dir().join(file))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
@@ -201,7 +205,14 @@ impl Replay {
         self.add_rule(method, path, false, reply, None);
     }
 
-    fn add_rule(&self, method: &str, target: &str, exact: bool, reply: Reply, remaining: Option<usize>) {
+    fn add_rule(
+        &self,
+        method: &str,
+        target: &str,
+        exact: bool,
+        reply: Reply,
+        remaining: Option<usize>,
+    ) {
         let (method, path, query) = split_target(method, target);
         self.lock().rules.push(Rule {
             method,
@@ -291,8 +302,15 @@ fn handle(state: &Mutex<State>, mut request: tiny_http::Request) {
     }
 }
 
-fn choose(state: &mut State, method: &str, path: &str, query: &[(String, String)], authorization: Option<&str>) -> Reply {
-    let unauthorized = |file: &str| Reply::recorded(file).header("WWW-Authenticate", "Cookie realm=\"api\"");
+fn choose(
+    state: &mut State,
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    authorization: Option<&str>,
+) -> Reply {
+    let unauthorized =
+        |file: &str| Reply::recorded(file).header("WWW-Authenticate", "Cookie realm=\"api\"");
     match authorization {
         None => return unauthorized("error_401__no_auth.json"),
         Some(value) => match value.split_once(' ') {
@@ -399,18 +417,20 @@ fn decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 => {
-                match u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push(high * 16 + low);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(digit: u8) -> Option<u8> {
+    (digit as char).to_digit(16).map(|d| d as u8)
 }

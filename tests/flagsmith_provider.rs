@@ -1,0 +1,1092 @@
+//! The Flagsmith provider against the replayed Admin API: the recorded project must map to
+//! the expected `FlagSet`, every page must be read, and every failure must end as an error
+//! that names the endpoint and the fix, and never the key.
+
+#[path = "support/replay.rs"]
+mod replay;
+
+use std::time::{Duration, Instant};
+
+use flaglint::flag::{EnvState, FlagSet};
+use flaglint::provider::flagsmith::{
+    CodeReference, CodeReferenceScan, Flagsmith, FlagsmithOptions,
+};
+use flaglint::provider::{FlagSource, ProviderError};
+use jiff::Timestamp;
+use replay::{recorded_json, Replay, Reply, API_KEY};
+use serde_json::{json, Value};
+
+const DEV_KEY: &str = "QSAyYKKJNkCQfL4gDiTarS";
+const STAGING_KEY: &str = "ZcSTKvocvz5kUuPsekCj4X";
+const PROD_KEY: &str = "K2vnr2CE6CboWmpb7Z54hf";
+const PROJECTS: &str = "/api/v1/projects/";
+const ENVIRONMENTS: &str = "/api/v1/environments/?project=1";
+const TAGS: &str = "/api/v1/projects/1/tags/";
+const DEV_FEATURES: &str = "/api/v1/projects/1/features/?environment=1&page_size=999";
+const STAGING_FEATURES: &str = "/api/v1/projects/1/features/?environment=2&page_size=999";
+const PROD_FEATURES: &str = "/api/v1/projects/1/features/?environment=3&page_size=999";
+const V1_AUDIT: &str = "/api/v1/projects/1/audit/?environments=1&environments=2&page_size=999";
+/// The secret half of the fake Admin API key (the prefix before the dot is public).
+const KEY_SECRET: &str = "fakeFAKEfakeFAKEfakeFAKEfakeFAKE";
+
+fn options(replay: &Replay) -> FlagsmithOptions {
+    FlagsmithOptions {
+        base_url: replay.base_url(),
+        api_key: API_KEY.to_owned(),
+        project: "Web App".to_owned(),
+        environments: Vec::new(),
+        retry_base: Duration::from_millis(5),
+        timeout: Duration::from_secs(10),
+    }
+}
+
+fn fetch(options: FlagsmithOptions) -> Result<FlagSet, ProviderError> {
+    Flagsmith::new(options)?.fetch()
+}
+
+fn fetch_ok(options: FlagsmithOptions) -> FlagSet {
+    match fetch(options) {
+        Ok(set) => set,
+        Err(e) => panic!("fetch failed: {e}"),
+    }
+}
+
+/// Fails the test on `Ok`, and on any trace of a key in the error.
+fn fetch_err(options: FlagsmithOptions) -> ProviderError {
+    let key = options.api_key.clone();
+    let error = match fetch(options) {
+        Ok(set) => panic!(
+            "expected an error, got a FlagSet of {} flags",
+            set.flags.len()
+        ),
+        Err(e) => e,
+    };
+    assert_hides_keys(&error, &key);
+    error
+}
+
+fn assert_hides_keys(error: &ProviderError, key: &str) {
+    let shown = [error.to_string(), format!("{error:?}")];
+    for text in &shown {
+        for secret in [key, API_KEY, KEY_SECRET] {
+            if !secret.is_empty() {
+                assert!(!text.contains(secret), "a key leaked into {text:?}");
+            }
+        }
+    }
+}
+
+fn without_clock(mut set: FlagSet) -> FlagSet {
+    set.fetched_at = None;
+    set
+}
+
+fn state<'a>(set: &'a FlagSet, key: &str, env: &str) -> &'a EnvState {
+    set.flags
+        .iter()
+        .find(|f| f.key == key)
+        .unwrap_or_else(|| panic!("no flag {key}"))
+        .environments
+        .get(env)
+        .unwrap_or_else(|| panic!("{key} has no state in {env}"))
+}
+
+fn ts(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+/// The recorded body with one feature's fields replaced, for responses the recording lacks.
+fn features_with(file: &str, name: &str, patch: Value) -> Value {
+    let mut body = recorded_json(file);
+    let feature = body["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["name"] == name)
+        .unwrap();
+    for (k, v) in patch.as_object().unwrap() {
+        feature[k] = v.clone();
+    }
+    body
+}
+
+#[test]
+fn recorded_project_maps_to_expected_flagset() {
+    let replay = Replay::start();
+    let started = Timestamp::now();
+    let set = fetch_ok(options(&replay));
+
+    assert!(set.fetched_at.is_some_and(|t| t >= started));
+    assert_eq!(set.provider, "flagsmith");
+    assert_eq!(set.project.as_deref(), Some("Web App"));
+    assert_eq!(set.environments, ["Development", "Staging", "Production"]);
+    assert_eq!(set.stale_after_days, Some(30));
+    let keys: Vec<&str> = set.flags.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "new_checkout",
+            "legacy_banner",
+            "api_timeout_ms",
+            "welcome_message",
+            "button_color",
+            "beta_dashboard",
+            "dark_mode",
+            "old_search",
+            "payments_kill_switch"
+        ]
+    );
+
+    // The README's table, cell by cell where it says something.
+    for env in ["Development", "Staging", "Production"] {
+        assert!(state(&set, "new_checkout", env).enabled);
+        assert!(state(&set, "new_checkout", env).serves_one_result());
+        assert!(!state(&set, "legacy_banner", env).enabled);
+        assert!(
+            state(&set, "button_color", env).split,
+            "button_color in {env}"
+        );
+        assert_eq!(state(&set, "button_color", env).value, Some(json!("red")));
+        assert!(state(&set, "payments_kill_switch", env).enabled);
+    }
+    assert_eq!(
+        state(&set, "api_timeout_ms", "Development").value,
+        Some(json!(3000))
+    );
+    assert_eq!(
+        state(&set, "api_timeout_ms", "Staging").value,
+        Some(json!(3000))
+    );
+    assert_eq!(
+        state(&set, "api_timeout_ms", "Production").value,
+        Some(json!(6000))
+    );
+
+    let welcome_dev = state(&set, "welcome_message", "Development");
+    assert_eq!(
+        (
+            welcome_dev.identity_overrides,
+            welcome_dev.segment_overrides
+        ),
+        (1, 0)
+    );
+    assert_eq!(welcome_dev.value, Some(json!("Hello, world")));
+    let welcome_staging = state(&set, "welcome_message", "Staging");
+    assert_eq!(
+        (
+            welcome_staging.identity_overrides,
+            welcome_staging.segment_overrides
+        ),
+        (0, 1)
+    );
+    assert_eq!(welcome_staging.value, Some(json!("Hello from staging")));
+    assert!(state(&set, "welcome_message", "Production").serves_one_result());
+
+    assert_eq!(
+        state(&set, "beta_dashboard", "Production").segment_overrides,
+        1
+    );
+    assert!(state(&set, "beta_dashboard", "Staging").serves_one_result());
+    assert_eq!(
+        state(&set, "dark_mode", "Development").identity_overrides,
+        2
+    );
+    assert_eq!(state(&set, "dark_mode", "Staging").identity_overrides, 1);
+    assert!(state(&set, "dark_mode", "Production").serves_one_result());
+
+    // Last changed: v1 rows' updated_at (legacy_banner was toggled twice in Development);
+    // v2 last_modified_in_current_environment (the unpublished draft does not count).
+    assert_eq!(
+        state(&set, "legacy_banner", "Development").last_changed,
+        Some(ts("2026-11-24T22:52:23.737041Z"))
+    );
+    assert_eq!(
+        state(&set, "legacy_banner", "Production").last_changed,
+        Some(ts("2026-11-24T22:52:37.010177+00:00"))
+    );
+    assert_eq!(
+        state(&set, "api_timeout_ms", "Production").last_changed,
+        Some(ts("2026-11-24T22:52:48.117742Z"))
+    );
+
+    let flag = |key: &str| set.flags.iter().find(|f| f.key == key).unwrap();
+    assert!(flag("old_search").archived);
+    assert!(flag("payments_kill_switch").permanent);
+    assert_eq!(
+        flag("payments_kill_switch").tags,
+        ["permanent", "kill-switch"]
+    );
+    assert_eq!(
+        flag("payments_kill_switch").owners,
+        ["Ada Admin", "Platform team"]
+    );
+    assert_eq!(flag("button_color").kind.as_deref(), Some("MULTIVARIATE"));
+    assert!(set.flags.iter().all(|f| !f.service_stale));
+
+    assert_eq!(
+        replay.request_lines(),
+        [
+            format!("GET {PROJECTS}"),
+            format!("GET {ENVIRONMENTS}"),
+            format!("GET {TAGS}"),
+            format!("GET {DEV_FEATURES}"),
+            format!("GET /api/v1/environments/{DEV_KEY}/featurestates/"),
+            format!("GET {STAGING_FEATURES}"),
+            format!("GET /api/v1/environments/{STAGING_KEY}/featurestates/"),
+            format!("GET {PROD_FEATURES}"),
+            format!("GET /api/v1/environments/{PROD_KEY}/featurestates/"),
+            format!("GET {V1_AUDIT}"),
+        ]
+    );
+    assert!(replay
+        .requests()
+        .iter()
+        .all(|r| r.authorization.as_deref() == Some(&format!("Api-Key {API_KEY}")[..])));
+
+    insta::assert_json_snapshot!("recorded_project", without_clock(set));
+}
+
+#[test]
+fn every_page_of_a_list_is_read() {
+    let baseline = {
+        let replay = Replay::start();
+        without_clock(fetch_ok(options(&replay)))
+    };
+
+    let replay = Replay::start();
+    // Page 1 of 5 (2 per page), recorded; its `next` link leads through the derived pages 2-5.
+    replay.respond(
+        "GET",
+        DEV_FEATURES,
+        Reply::recorded("features_list__env_page_size_2__page_1.json"),
+    );
+    let set = without_clock(fetch_ok(options(&replay)));
+
+    assert_eq!(set, baseline);
+    for page in 2..=5 {
+        let target = format!("/api/v1/projects/1/features/?environment=1&page={page}&page_size=2");
+        assert_eq!(replay.count("GET", &target), 1, "page {page}");
+    }
+    assert_eq!(replay.requests().len(), 14);
+}
+
+#[test]
+fn next_links_are_followed_on_the_configured_origin_only() {
+    let replay = Replay::start();
+    let mut page_1 = recorded_json("environments_list__apikey.json");
+    let production = page_1["results"].as_array_mut().unwrap().pop().unwrap();
+    // As a server behind a proxy would build it: internal host, plain http.
+    page_1["next"] = json!("http://flagsmith-internal:8000/api/v1/environments/?page=2&project=1");
+    replay.respond("GET", ENVIRONMENTS, Reply::value(200, &page_1));
+    replay.respond(
+        "GET",
+        "/api/v1/environments/?page=2&project=1",
+        Reply::value(
+            200,
+            &json!({"count": 3, "next": null, "previous": null, "results": [production]}),
+        ),
+    );
+
+    let set = fetch_ok(options(&replay));
+    assert_eq!(set.environments, ["Development", "Staging", "Production"]);
+    assert_eq!(
+        replay.count("GET", "/api/v1/environments/?page=2&project=1"),
+        1
+    );
+}
+
+#[test]
+fn a_next_link_loop_is_an_error_not_a_hang() {
+    let replay = Replay::start();
+    let mut body = recorded_json("tags_list.json");
+    body["next"] = json!("http://127.0.0.1:8000/api/v1/projects/1/tags/");
+    replay.respond("GET", TAGS, Reply::value(200, &body));
+
+    let error = fetch_err(options(&replay));
+    assert!(
+        matches!(error, ProviderError::Pagination { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("GET /api/v1/projects/1/tags/"),
+        "{error}"
+    );
+    assert_eq!(replay.count("GET", TAGS), 1);
+}
+
+#[test]
+fn project_by_name_or_id_gives_the_same_set() {
+    let by = |project: &str| {
+        let replay = Replay::start();
+        let set = fetch_ok(FlagsmithOptions {
+            project: project.to_owned(),
+            ..options(&replay)
+        });
+        without_clock(set)
+    };
+    let by_name = by("Web App");
+    assert_eq!(by("1"), by_name);
+    assert_eq!(by("web app"), by_name);
+    // The key sees one project, so none named means that one.
+    assert_eq!(by(""), by_name);
+}
+
+#[test]
+fn environments_are_filtered_by_name_or_key_in_service_order() {
+    let replay = Replay::start();
+    let set = fetch_ok(FlagsmithOptions {
+        environments: vec!["Production".to_owned(), DEV_KEY.to_owned()],
+        ..options(&replay)
+    });
+
+    assert_eq!(set.environments, ["Development", "Production"]);
+    for flag in &set.flags {
+        assert_eq!(
+            flag.environments.keys().collect::<Vec<_>>(),
+            ["Development", "Production"],
+            "{}",
+            flag.key
+        );
+    }
+    let lines = replay.request_lines();
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("environment=2") || l.contains(STAGING_KEY)),
+        "{lines:#?}"
+    );
+    assert_eq!(
+        replay.count(
+            "GET",
+            "/api/v1/projects/1/audit/?environments=1&page_size=999"
+        ),
+        1
+    );
+    assert_eq!(lines.len(), 8, "{lines:#?}");
+}
+
+#[test]
+fn unknown_environment_lists_the_available_ones() {
+    let replay = Replay::start();
+    let error = fetch_err(FlagsmithOptions {
+        environments: vec!["Prod".to_owned()],
+        ..options(&replay)
+    });
+    assert!(
+        matches!(error, ProviderError::UnknownEnvironment { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("\"Prod\"") || message.contains("Prod "),
+        "{message}"
+    );
+    assert!(
+        message.contains("Development, Staging, Production"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unauthorized_names_the_variable_and_never_the_key() {
+    let replay = Replay::start();
+    let wrong_key = "WrOnG999.notTheRealSecretAtAll";
+    let error = fetch_err(FlagsmithOptions {
+        api_key: wrong_key.to_owned(),
+        ..options(&replay)
+    });
+
+    assert!(
+        matches!(error, ProviderError::Unauthorized { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("FLAGSMITH_API_KEY"), "{message}");
+    assert!(message.contains("401"), "{message}");
+    assert!(message.contains("GET /api/v1/projects/"), "{message}");
+    assert!(
+        message.contains("Valid Master API Key not found."),
+        "{message}"
+    );
+    assert!(!message.contains("WrOnG999"), "{message}");
+    // A rejected key is not retried.
+    assert_eq!(replay.requests().len(), 1);
+}
+
+#[test]
+fn a_missing_key_fails_before_any_request() {
+    let replay = Replay::start();
+    let error = fetch_err(FlagsmithOptions {
+        api_key: "  ".to_owned(),
+        ..options(&replay)
+    });
+    assert!(
+        matches!(error, ProviderError::MissingCredential { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("FLAGSMITH_API_KEY"));
+    assert!(replay.requests().is_empty());
+}
+
+#[test]
+fn forbidden_names_the_endpoint_and_status() {
+    let replay = Replay::start();
+    let endpoint = format!("/api/v1/environments/{DEV_KEY}/featurestates/");
+    replay.respond(
+        "GET",
+        &endpoint,
+        Reply::recorded("error_403__env_featurestates__member_without_env_permission.json"),
+    );
+
+    let error = fetch_err(options(&replay));
+    assert!(
+        matches!(error, ProviderError::Forbidden { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains(&format!("GET {endpoint}")), "{message}");
+    assert!(message.contains("403"), "{message}");
+    assert!(
+        message.contains("You do not have permission to perform this action."),
+        "{message}"
+    );
+    assert_eq!(replay.count("GET", &endpoint), 1);
+}
+
+#[test]
+fn unknown_project_by_name_or_id_lists_the_visible_ones() {
+    for wanted in ["Mobile App", "2"] {
+        let replay = Replay::start();
+        let error = fetch_err(FlagsmithOptions {
+            project: wanted.to_owned(),
+            ..options(&replay)
+        });
+        assert!(
+            matches!(error, ProviderError::UnknownProject { .. }),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(message.contains(wanted), "{message}");
+        assert!(message.contains("Web App (id 1)"), "{message}");
+        assert_eq!(replay.requests().len(), 1);
+    }
+}
+
+#[test]
+fn a_404_from_the_service_is_an_error() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        TAGS,
+        Reply::recorded("error_404__features__project_missing.json"),
+    );
+
+    let error = fetch_err(options(&replay));
+    assert!(matches!(error, ProviderError::NotFound { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("404"), "{message}");
+    assert!(
+        message.contains("GET /api/v1/projects/1/tags/"),
+        "{message}"
+    );
+    assert!(
+        message.contains("No Project matches the given query."),
+        "{message}"
+    );
+    assert_eq!(replay.count("GET", TAGS), 1);
+}
+
+#[test]
+fn throttled_with_retry_after_then_succeeds() {
+    let replay = Replay::start();
+    // The recorded 429 said `Retry-After: 60`; one second keeps the test short.
+    replay.respond_times(
+        "GET",
+        TAGS,
+        1,
+        Reply::recorded("error_429__throttled__apikey.json").header("Retry-After", "1"),
+    );
+
+    let started = Instant::now();
+    let set = fetch_ok(options(&replay));
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was not honoured"
+    );
+    assert_eq!(set.flags.len(), 9);
+    assert_eq!(replay.count("GET", TAGS), 2);
+}
+
+#[test]
+fn throttled_for_longer_than_flaglint_waits_fails_at_once() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        TAGS,
+        Reply::recorded("error_429__throttled__apikey.json").header("Retry-After", "3600"),
+    );
+
+    let started = Instant::now();
+    let error = fetch_err(options(&replay));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        matches!(
+            error,
+            ProviderError::RateLimited {
+                retry_after_secs: Some(3600),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("3600 s"), "{error}");
+    assert_eq!(replay.count("GET", TAGS), 1);
+}
+
+#[test]
+fn throttled_on_every_attempt_fails() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        TAGS,
+        Reply::recorded("error_429__throttled__apikey.json").header("Retry-After", "0"),
+    );
+
+    let error = fetch_err(options(&replay));
+    assert!(
+        matches!(error, ProviderError::RateLimited { attempts: 4, .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("429") && message.contains("GET /api/v1/projects/1/tags/"),
+        "{message}"
+    );
+    assert_eq!(replay.count("GET", TAGS), 4);
+}
+
+#[test]
+fn a_server_error_that_clears_on_retry_succeeds() {
+    let replay = Replay::start();
+    replay.respond_times(
+        "GET",
+        PROJECTS,
+        2,
+        Reply::recorded("error_500__audit_all__apikey.html"),
+    );
+
+    let set = fetch_ok(options(&replay));
+    assert_eq!(set.flags.len(), 9);
+    assert_eq!(replay.count("GET", PROJECTS), 3);
+}
+
+#[test]
+fn a_server_error_on_every_attempt_fails() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        PROJECTS,
+        Reply::recorded("error_500__audit_all__apikey.html"),
+    );
+
+    let error = fetch_err(options(&replay));
+    assert!(
+        matches!(
+            error,
+            ProviderError::Server {
+                status: 500,
+                attempts: 4,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("GET /api/v1/projects/") && message.contains("500"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("<html"),
+        "the HTML page is not a useful detail: {message}"
+    );
+    assert_eq!(replay.count("GET", PROJECTS), 4);
+}
+
+#[test]
+fn a_service_that_does_not_answer_in_time_fails() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        PROJECTS,
+        Reply::json(200, "[]").delay(Duration::from_secs(3)),
+    );
+
+    let started = Instant::now();
+    let error = fetch_err(FlagsmithOptions {
+        timeout: Duration::from_millis(150),
+        ..options(&replay)
+    });
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(
+        matches!(error, ProviderError::Timeout { attempts: 4, .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("no response within 150 ms"),
+        "{error}"
+    );
+    assert_eq!(replay.count("GET", PROJECTS), 4);
+}
+
+#[test]
+fn a_refused_connection_fails_with_the_address() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let error = fetch_err(FlagsmithOptions {
+        base_url: format!("http://127.0.0.1:{port}/api/v1/"),
+        api_key: API_KEY.to_owned(),
+        project: "Web App".to_owned(),
+        retry_base: Duration::from_millis(5),
+        timeout: Duration::from_secs(2),
+        ..FlagsmithOptions::default()
+    });
+    assert!(matches!(error, ProviderError::Connect { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("cannot connect to 127.0.0.1:{port}")),
+        "{error}"
+    );
+}
+
+#[test]
+fn malformed_json_fails() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        TAGS,
+        Reply::json(200, r#"{"count": 3, "next": null, "results": ["#),
+    );
+    let error = fetch_err(options(&replay));
+    assert!(
+        matches!(error, ProviderError::MalformedJson { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("GET /api/v1/projects/1/tags/"),
+        "{error}"
+    );
+
+    // A 200 HTML page, as a dashboard URL configured instead of the API's would give.
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        PROJECTS,
+        Reply::raw(
+            200,
+            "text/html",
+            b"<!doctype html><title>Flagsmith</title>".to_vec(),
+        ),
+    );
+    let error = fetch_err(options(&replay));
+    assert!(
+        matches!(error, ProviderError::MalformedJson { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("/api/v1/"), "{error}");
+}
+
+#[test]
+fn a_body_of_the_wrong_shape_names_the_serde_path() {
+    let replay = Replay::start();
+    let mut body = recorded_json("features_list__env_development.json");
+    body["results"][2]["environment_feature_state"]["enabled"] = json!("yes");
+    replay.respond("GET", DEV_FEATURES, Reply::value(200, &body));
+
+    let error = fetch_err(options(&replay));
+    match &error {
+        ProviderError::Shape { endpoint, path, .. } => {
+            assert_eq!(endpoint, &format!("GET {DEV_FEATURES}"));
+            assert_eq!(path, "results[2].environment_feature_state.enabled");
+        }
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+    assert!(error
+        .to_string()
+        .contains("results[2].environment_feature_state.enabled"));
+
+    let replay = Replay::start();
+    let body = features_with(
+        "features_list__env_staging.json",
+        "welcome_message",
+        json!({"created_date": "last tuesday"}),
+    );
+    replay.respond("GET", STAGING_FEATURES, Reply::value(200, &body));
+    match fetch_err(options(&replay)) {
+        ProviderError::Shape { path, .. } => assert_eq!(path, "results[3].created_date"),
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+
+    // A list where an object was expected.
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        TAGS,
+        Reply::json(200, r#"{"count": 1, "next": null, "results": {"id": 1}}"#),
+    );
+    match fetch_err(options(&replay)) {
+        ProviderError::Shape { path, .. } => assert_eq!(path, "results"),
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused() {
+    let error = Flagsmith::new(FlagsmithOptions {
+        base_url: "http://flagsmith.example.com/api/v1/".to_owned(),
+        api_key: API_KEY.to_owned(),
+        ..FlagsmithOptions::default()
+    })
+    .unwrap_err();
+    assert!(
+        matches!(error, ProviderError::InsecureUrl { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("https"), "{error}");
+    assert_hides_keys(&error, API_KEY);
+
+    for local in [
+        "http://localhost:8000/api/v1/",
+        "http://[::1]:8000/api/v1/",
+        "http://127.0.0.1:8000/api/v1",
+    ] {
+        let made = Flagsmith::new(FlagsmithOptions {
+            base_url: local.to_owned(),
+            api_key: API_KEY.to_owned(),
+            ..FlagsmithOptions::default()
+        });
+        assert!(made.is_ok(), "{local}: {:?}", made.err());
+    }
+}
+
+#[test]
+fn debug_output_never_shows_the_key() {
+    let replay = Replay::start();
+    let options = options(&replay);
+    let provider = Flagsmith::new(options.clone()).unwrap();
+    for text in [
+        format!("{options:?}"),
+        format!("{provider:?}"),
+        format!("{provider:#?}"),
+    ] {
+        assert!(!text.contains(KEY_SECRET), "{text}");
+    }
+}
+
+#[test]
+fn upload_code_references_posts_the_scan() {
+    let replay = Replay::start();
+    let reference = |feature: &str, file: &str, line: u32| CodeReference {
+        feature_name: feature.to_owned(),
+        file_path: file.to_owned(),
+        line_number: line,
+    };
+    let scan = CodeReferenceScan {
+        repository_url: "https://github.com/acme/web-app".to_owned(),
+        vcs_provider: "github".to_owned(),
+        revision: "4f2a9c1".to_owned(),
+        code_references: vec![
+            reference("new_checkout", "src/checkout.rs", 42),
+            reference("new_checkout", "src/cart.rs", 7),
+            reference("payments_kill_switch", "src/payments.rs", 13),
+            reference("button_color", "web/button.tsx", 5),
+        ],
+    };
+
+    Flagsmith::new(options(&replay))
+        .unwrap()
+        .upload_code_references(&scan)
+        .unwrap();
+
+    assert_eq!(
+        replay.request_lines(),
+        [
+            format!("GET {PROJECTS}"),
+            "POST /api/v1/projects/1/code-references/".to_owned()
+        ]
+    );
+    let post = replay.requests().pop().unwrap();
+    assert_eq!(
+        post.authorization.as_deref(),
+        Some(&format!("Api-Key {API_KEY}")[..])
+    );
+    let sent = post.json();
+    assert_eq!(sent, serde_json::to_value(&scan).unwrap());
+
+    // The shape of the request body the recording sent.
+    let index = recorded_json("_index.json");
+    let recorded = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"] == "code_references_scan_create.json")
+        .unwrap()["request_body"]
+        .clone();
+    let keys = |v: &Value| {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&sent), keys(&recorded));
+    for field in ["repository_url", "vcs_provider", "revision"] {
+        assert_eq!(sent[field], recorded[field], "{field}");
+    }
+    assert_eq!(sent["code_references"][0], recorded["code_references"][0]);
+    // ...and the references the service stored from it.
+    let stored = recorded_json("code_references_scan_create.json");
+    let mut stored: Vec<Value> = stored["code_references"].as_array().unwrap().clone();
+    let mut ours: Vec<Value> = sent["code_references"].as_array().unwrap().clone();
+    let by_text = |a: &Value, b: &Value| a.to_string().cmp(&b.to_string());
+    stored.sort_by(by_text);
+    ours.sort_by(by_text);
+    assert_eq!(ours, stored);
+}
+
+#[test]
+fn upload_failure_is_an_error() {
+    let replay = Replay::start();
+    replay.respond(
+        "POST",
+        "/api/v1/projects/1/code-references/",
+        Reply::json(400, r#"{"code_references":["This field is required."]}"#),
+    );
+    let scan = CodeReferenceScan {
+        repository_url: "https://github.com/acme/web-app".to_owned(),
+        vcs_provider: "github".to_owned(),
+        revision: "4f2a9c1".to_owned(),
+        code_references: Vec::new(),
+    };
+    let error = Flagsmith::new(options(&replay))
+        .unwrap()
+        .upload_code_references(&scan)
+        .unwrap_err();
+    assert_hides_keys(&error, API_KEY);
+    assert!(
+        matches!(error, ProviderError::Status { status: 400, .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("This field is required."),
+        "{error}"
+    );
+}
+
+#[test]
+fn edge_projects_count_identity_overrides_per_feature() {
+    let replay = Replay::start();
+    let mut projects = recorded_json("projects_list__apikey.json");
+    projects[0]["enable_dynamo_db"] = json!(true);
+    replay.respond("GET", PROJECTS, Reply::value(200, &projects));
+    replay.respond(
+        "GET",
+        &format!("/api/v1/environments/{DEV_KEY}/edge-identity-overrides?feature=7"),
+        Reply::recorded("edge_identity_overrides__derived.json"),
+    );
+    for key in [DEV_KEY, STAGING_KEY, PROD_KEY] {
+        replay.respond_any_query(
+            "GET",
+            &format!("/api/v1/environments/{key}/edge-identity-overrides"),
+            Reply::json(200, r#"{"results": []}"#),
+        );
+    }
+
+    let set = fetch_ok(options(&replay));
+    assert_eq!(
+        state(&set, "dark_mode", "Development").identity_overrides,
+        2
+    );
+    // On Edge the feature list's num_identity_overrides is not the source (it is null there).
+    assert_eq!(
+        state(&set, "welcome_message", "Development").identity_overrides,
+        0
+    );
+    assert_eq!(state(&set, "dark_mode", "Staging").identity_overrides, 0);
+    let edge_calls = replay
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/edge-identity-overrides"))
+        .count();
+    assert_eq!(edge_calls, 9 * 3);
+    assert_eq!(replay.requests().len(), 10 + 27);
+}
+
+#[test]
+fn a_v2_feature_without_last_modified_uses_its_newest_live_version() {
+    let replay = Replay::start();
+    let mut body = features_with(
+        "features_list__env_production.json",
+        "api_timeout_ms",
+        json!({"last_modified_in_current_environment": null}),
+    );
+    let legacy = body["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["name"] == "legacy_banner")
+        .unwrap();
+    legacy["last_modified_in_current_environment"] = Value::Null;
+    replay.respond("GET", PROD_FEATURES, Reply::value(200, &body));
+
+    let set = fetch_ok(options(&replay));
+    assert_eq!(
+        state(&set, "api_timeout_ms", "Production").last_changed,
+        Some(ts("2026-11-24T22:52:48.135628Z"))
+    );
+    // The newer unpublished draft is not live.
+    assert_eq!(
+        state(&set, "legacy_banner", "Production").last_changed,
+        Some(ts("2026-11-24T22:52:36.988935Z"))
+    );
+    assert_eq!(
+        replay.count(
+            "GET",
+            "/api/v1/environments/3/features/3/versions/?page_size=999"
+        ),
+        1
+    );
+    assert_eq!(
+        replay.count(
+            "GET",
+            "/api/v1/environments/3/features/2/versions/?page_size=999"
+        ),
+        1
+    );
+    assert_eq!(replay.requests().len(), 12);
+}
+
+#[test]
+fn a_paid_plan_audit_log_refines_v1_last_changed() {
+    let replay = Replay::start();
+    // Recorded on /api/v1/audit/?project=1&environments=1&environments=2 on the enterprise
+    // plan; the project-nested route returns the same body.
+    replay.respond(
+        "GET",
+        V1_AUDIT,
+        Reply::recorded("audit_list__project_envs_dev_and_staging.json"),
+    );
+
+    let set = fetch_ok(options(&replay));
+    // The second toggle's audit entry, a little after the row's updated_at.
+    assert_eq!(
+        state(&set, "legacy_banner", "Development").last_changed,
+        Some(ts("2026-11-24T22:52:23.737663Z"))
+    );
+    // Override changes never touch the default row; only the log shows them.
+    assert_eq!(
+        state(&set, "welcome_message", "Development").last_changed,
+        Some(ts("2026-11-24T22:52:24.531734Z"))
+    );
+    assert_eq!(
+        state(&set, "welcome_message", "Staging").last_changed,
+        Some(ts("2026-11-24T22:52:24.023473Z"))
+    );
+    assert_eq!(
+        state(&set, "dark_mode", "Staging").last_changed,
+        Some(ts("2026-11-24T22:52:24.443954Z"))
+    );
+    // v2 environments keep their version timestamps.
+    assert_eq!(
+        state(&set, "api_timeout_ms", "Production").last_changed,
+        Some(ts("2026-11-24T22:52:48.117742Z"))
+    );
+    assert_eq!(replay.requests().len(), 10);
+}
+
+#[test]
+fn a_long_audit_log_is_read_on_until_nothing_older_can_matter() {
+    let replay = Replay::start();
+    let log = recorded_json("audit_list__project_envs_dev_and_staging.json");
+    let entries = log["results"].as_array().unwrap();
+    let page_2_target =
+        "/api/v1/projects/1/audit/?environments=1&environments=2&page=2&page_size=999";
+    let page_3_target =
+        "/api/v1/projects/1/audit/?environments=1&environments=2&page=3&page_size=999";
+    replay.respond(
+        "GET",
+        V1_AUDIT,
+        Reply::value(
+            200,
+            &json!({"count": 1500, "next": format!("http://127.0.0.1:8000{page_2_target}"), "previous": null,
+                    "results": entries[..8]}),
+        ),
+    );
+    replay.respond(
+        "GET",
+        page_2_target,
+        Reply::value(
+            200,
+            &json!({"count": 1500, "next": format!("http://127.0.0.1:8000{page_3_target}"), "previous": null,
+                    "results": entries[8..]}),
+        ),
+    );
+
+    let set = fetch_ok(options(&replay));
+    assert_eq!(
+        state(&set, "legacy_banner", "Development").last_changed,
+        Some(ts("2026-11-24T22:52:23.737663Z"))
+    );
+    assert_eq!(replay.count("GET", page_2_target), 1);
+    // Every open flag was settled on page 2, so page 3 is never asked for.
+    assert_eq!(replay.count("GET", page_3_target), 0);
+    assert_eq!(replay.requests().len(), 11);
+}
+
+#[test]
+fn a_huge_audit_log_is_searched_per_open_flag() {
+    let replay = Replay::start();
+    let log = recorded_json("audit_list__project_envs_dev_and_staging.json");
+    let entries = log["results"].as_array().unwrap();
+    replay.respond(
+        "GET",
+        V1_AUDIT,
+        Reply::value(
+            200,
+            &json!({"count": 100000,
+                    "next": "http://127.0.0.1:8000/api/v1/projects/1/audit/?environments=1&environments=2&page=2&page_size=999",
+                    "previous": null, "results": entries[..2]}),
+        ),
+    );
+    let search = |name: &str| format!("{V1_AUDIT}&search={name}");
+    // Recorded on /api/v1/audit/?project=1&search=legacy_banner: it also holds Production
+    // and project-level entries, which must be ignored.
+    replay.respond(
+        "GET",
+        &search("legacy_banner"),
+        Reply::recorded("audit_list__search_legacy_banner.json"),
+    );
+    for name in ["new_checkout", "api_timeout_ms"] {
+        replay.respond(
+            "GET",
+            &search(name),
+            Reply::recorded("audit_list__project_nested__free_plan_empty.json"),
+        );
+    }
+
+    let set = fetch_ok(options(&replay));
+    assert_eq!(
+        state(&set, "legacy_banner", "Development").last_changed,
+        Some(ts("2026-11-24T22:52:23.737663Z"))
+    );
+    assert_eq!(
+        state(&set, "legacy_banner", "Staging").last_changed,
+        Some(ts("2026-11-24T22:52:00.913369Z"))
+    );
+    // Only the flags that serve one result everywhere, are not archived and not permanent.
+    for name in ["new_checkout", "legacy_banner", "api_timeout_ms"] {
+        assert_eq!(replay.count("GET", &search(name)), 1, "{name}");
+    }
+    assert_eq!(replay.requests().len(), 13);
+}
