@@ -247,6 +247,92 @@ fn recorded_project_maps_to_expected_flagset() {
 }
 
 #[test]
+fn a_multivariate_flag_all_on_one_option_serves_that_option() {
+    let replay = Replay::start();
+    let mut states = recorded_json("env_featurestates__production__apikey.json");
+    let row = states["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["feature"] == 5)
+        .unwrap();
+    row["multivariate_feature_state_values"][0]["percentage_allocation"] = json!(0.0);
+    row["multivariate_feature_state_values"][1]["percentage_allocation"] = json!(100.0);
+    replay.respond(
+        "GET",
+        &format!("/api/v1/environments/{PROD_KEY}/featurestates/"),
+        Reply::value(200, &states),
+    );
+
+    let set = fetch_ok(options(&replay));
+    let production = state(&set, "button_color", "Production");
+    assert!(!production.split);
+    assert_eq!(production.value, Some(json!("green")));
+    assert!(production.serves_one_result());
+    assert!(state(&set, "button_color", "Development").split);
+}
+
+#[test]
+fn a_v2_environment_reads_splits_per_feature_when_that_is_cheaper() {
+    let replay = Replay::start();
+    // 19 features: the Production feature-state list would take 2 pages (fixed size 10),
+    // the one multivariate feature 1 call.
+    let mut features = recorded_json("features_list__env_production.json");
+    let template = features["results"][0].clone();
+    for n in 0..10 {
+        let mut extra = template.clone();
+        extra["id"] = json!(100 + n);
+        extra["name"] = json!(format!("extra_{n}"));
+        features["results"].as_array_mut().unwrap().push(extra);
+    }
+    features["count"] = json!(19);
+    replay.respond("GET", PROD_FEATURES, Reply::value(200, &features));
+
+    let set = fetch_ok(FlagsmithOptions {
+        environments: vec!["Production".to_owned()],
+        ..options(&replay)
+    });
+    assert_eq!(set.flags.len(), 19);
+    assert!(state(&set, "button_color", "Production").split);
+    assert_eq!(
+        replay.request_lines(),
+        [
+            format!("GET {PROJECTS}"),
+            format!("GET {ENVIRONMENTS}"),
+            format!("GET {TAGS}"),
+            format!("GET {PROD_FEATURES}"),
+            format!("GET /api/v1/environments/{PROD_KEY}/featurestates/?feature=5"),
+        ]
+    );
+}
+
+#[test]
+fn the_system_stale_tag_marks_the_flag() {
+    let replay = Replay::start();
+    let mut tags = recorded_json("tags_list.json");
+    tags["count"] = json!(4);
+    tags["results"].as_array_mut().unwrap().push(json!({
+        "id": 4, "label": "Stale", "color": "#FFFFFF", "description": null, "project": 1,
+        "uuid": "00000000-0000-0000-0000-000000000004", "is_permanent": false,
+        "is_system_tag": true, "type": "STALE"
+    }));
+    replay.respond("GET", TAGS, Reply::value(200, &tags));
+    let features = features_with(
+        "features_list__env_development.json",
+        "legacy_banner",
+        json!({"tags": [4]}),
+    );
+    replay.respond("GET", DEV_FEATURES, Reply::value(200, &features));
+
+    let set = fetch_ok(options(&replay));
+    let flag = set.flags.iter().find(|f| f.key == "legacy_banner").unwrap();
+    assert!(flag.service_stale);
+    assert_eq!(flag.tags, ["Stale"]);
+    assert!(!flag.permanent);
+    assert_eq!(set.flags.iter().filter(|f| f.service_stale).count(), 1);
+}
+
+#[test]
 fn every_page_of_a_list_is_read() {
     let baseline = {
         let replay = Replay::start();

@@ -1,0 +1,170 @@
+//! Flag sources: everything that reads a flag service into a [`FlagSet`].
+//!
+//! Each provider implements [`FlagSource`]; the rules only ever see the `FlagSet` it
+//! returns. Every way a read can fail is a [`ProviderError`] whose message names the
+//! endpoint, what the service answered and what to do about it, because the CLI prints it
+//! as the whole explanation of exit code 2. No variant carries a credential: messages built
+//! from response bodies are scrubbed of the key before they get here.
+
+pub mod flagsmith;
+pub mod http;
+
+use crate::flag::FlagSet;
+
+/// A flag service (or a file standing in for one) that can be read into a [`FlagSet`].
+pub trait FlagSource {
+    /// The provider's name as it appears in `FlagSet::provider` and in messages.
+    fn name(&self) -> &'static str;
+    /// Reads the whole project: every page of every list, or an error, never a partial set.
+    fn fetch(&self) -> Result<FlagSet, ProviderError>;
+}
+
+/// Why a flag service could not be read.
+///
+/// `endpoint` is always `METHOD /path?query` without scheme, host or user info, so a URL
+/// with credentials in it cannot leak through a message.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("{credential} is not set; export it with an organisation Admin API key (Organisation settings > API Access)")]
+    MissingCredential { credential: &'static str },
+
+    #[error("{credential} contains characters that cannot be sent in an HTTP header; check for a stray newline or quote")]
+    InvalidCredential { credential: &'static str },
+
+    #[error("invalid service URL {url:?}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+
+    #[error("refusing to send credentials over plain http to {host}; use an https:// service URL (plain http is only allowed to 127.0.0.1, localhost and [::1])")]
+    InsecureUrl { host: String },
+
+    #[error("{endpoint}: 401 Unauthorized{detail}; check {credential} (it must be an organisation Admin API key of this service)")]
+    Unauthorized {
+        endpoint: String,
+        credential: &'static str,
+        detail: Detail,
+    },
+
+    #[error("{endpoint}: 403 Forbidden{detail}; the key may not see this project or environment, or (Flagsmith) an environment key in the path is wrong; check {credential} and the configured environments")]
+    Forbidden {
+        endpoint: String,
+        credential: &'static str,
+        detail: Detail,
+    },
+
+    #[error("{endpoint}: 404 Not Found{detail}; the project or environment does not exist or this key cannot see it; check `project` in flaglint.toml and {credential}")]
+    NotFound {
+        endpoint: String,
+        credential: &'static str,
+        detail: Detail,
+    },
+
+    #[error("project {wanted:?} not found; the key sees: {}", list_or_none(.available))]
+    UnknownProject {
+        wanted: String,
+        available: Vec<String>,
+    },
+
+    #[error("environment(s) {} not found in project {project:?}; it has: {}", .missing.join(", "), list_or_none(.available))]
+    UnknownEnvironment {
+        project: String,
+        missing: Vec<String>,
+        available: Vec<String>,
+    },
+
+    #[error("project {project:?} has two environments named {name:?}; flaglint keys states by environment name, so rename one of them")]
+    DuplicateEnvironment { project: String, name: String },
+
+    #[error("project {project:?} has no environments this key can see; the service answers an empty list when the key lacks permission, check {credential}")]
+    NoEnvironments {
+        project: String,
+        credential: &'static str,
+    },
+
+    #[error("{endpoint}: 429 Too Many Requests, still throttled after {attempts} attempt(s){}; wait a minute and run again, or raise the service's rate limit", retry_after_note(*.retry_after_secs))]
+    RateLimited {
+        endpoint: String,
+        attempts: u32,
+        /// The last `Retry-After` the service sent, when it asked for more than flaglint waits.
+        retry_after_secs: Option<u64>,
+    },
+
+    #[error("{endpoint}: HTTP {status} from the service after {attempts} attempt(s){detail}; the service is failing, run again later or check its logs")]
+    Server {
+        endpoint: String,
+        status: u16,
+        attempts: u32,
+        detail: Detail,
+    },
+
+    #[error("{endpoint}: HTTP {status}{detail}; flaglint sent a request this service version does not accept, please report it")]
+    Status {
+        endpoint: String,
+        status: u16,
+        detail: Detail,
+    },
+
+    #[error("{endpoint}: redirected to {location:?}; set the service URL to the address it redirects to")]
+    Redirect { endpoint: String, location: String },
+
+    #[error("{endpoint}: no response within {timeout_ms} ms after {attempts} attempt(s); check the service URL and the network, or raise the timeout")]
+    Timeout {
+        endpoint: String,
+        timeout_ms: u128,
+        attempts: u32,
+    },
+
+    #[error("{endpoint}: cannot connect to {host}: {reason}; check the service URL and that the service is running")]
+    Connect {
+        endpoint: String,
+        host: String,
+        reason: String,
+    },
+
+    #[error("{endpoint}: request failed: {reason}")]
+    Transport { endpoint: String, reason: String },
+
+    #[error("{endpoint}: the response is not valid JSON ({reason}); check that the service URL points at the API (for Flagsmith it ends in /api/v1/)")]
+    MalformedJson { endpoint: String, reason: String },
+
+    #[error("{endpoint}: unexpected response shape at `{path}`: {reason}; this service version may not be supported, please report it")]
+    Shape {
+        endpoint: String,
+        path: String,
+        reason: String,
+    },
+
+    #[error("{endpoint}: {reason}; refusing to return a partial list")]
+    Pagination { endpoint: String, reason: String },
+
+    #[error("{what}; the project changed while flaglint read it, run again")]
+    Inconsistent { what: String },
+}
+
+/// A short excerpt of what the service said, shown after the status (empty when it said
+/// nothing useful, e.g. an HTML error page).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detail(pub Option<String>);
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(text) => write!(f, " ({text})"),
+            None => Ok(()),
+        }
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn retry_after_note(secs: Option<u64>) -> String {
+    match secs {
+        Some(secs) => format!(" (the service asks to wait {secs} s, longer than flaglint waits)"),
+        None => String::new(),
+    }
+}
