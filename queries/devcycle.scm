@@ -1,3 +1,68 @@
 ; sdk: devcycle
-; packages:
-; triggers:
+; packages: @devcycle/js-client-sdk @devcycle/nodejs-server-sdk @devcycle/js-cloud-server-sdk @devcycle/react-client-sdk
+; triggers: variable( useVariable useVariableValue useDVCVariable RenderIfEnabled SwapComponents
+;
+; Read from the packages' own type definitions (npm pack):
+;   @devcycle/js-client-sdk@1.47.10: src/Client.d.ts (DevCycleClient.variable(key, defaultValue),
+;     variableValue(key, defaultValue)), src/index.d.ts (initializeDevCycle(sdkKey, user?, options?))
+;   @devcycle/nodejs-server-sdk@1.55.9: src/client.d.ts (DevCycleClient.variable(user, key, defaultValue),
+;     variableValue(user, key, defaultValue)), src/index.d.ts (initializeDevCycle(sdkKey, options?)
+;     returns DevCycleClient or, with enableCloudBucketing, DevCycleCloudClient)
+;   @devcycle/js-cloud-server-sdk@1.33.7: src/cloudClient.d.ts (DevCycleCloudClient.variable(user, key,
+;     defaultValue), variableValue(user, key, defaultValue))
+;   @devcycle/react-client-sdk@1.45.10: src/useVariable.d.ts (useVariable(key, defaultValue)),
+;     src/useVariableValue.d.ts (useVariableValue(key, defaultValue)), src/useDVCVariable.d.ts
+;     (useDVCVariable(key, defaultValue)), src/useDevCycleClient.d.ts (the js-client DevCycleClient),
+;     src/RenderIfEnabled.d.ts (RenderIfEnabled({ variableKey, targetValue?, defaultValue? })),
+;     src/SwapComponents.d.ts (SwapComponents(OldComponent, NewComponent, variableKey))
+; The client SDK takes (key, default) and the server SDKs (user, key, default): the default is
+; required in both, so two arguments mean the key is first and three that it is second.
+; The method names are generic, so every pattern requires the receiver to come from the SDK (#sdk?).
+
+; Client: devcycle.variable("x", false), useDevCycleClient().variableValue("x", "default")
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_method
+    (#any-of? @_method "variable" "variableValue"))
+  arguments: (arguments . (_) @key . (_) .)
+  (#sdk? @receiver)) @reference.call
+
+; Server: devcycleClient.variable(user, "x", false), devcycleClient.variableValue(user, "x", 10)
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_method
+    (#any-of? @_method "variable" "variableValue"))
+  arguments: (arguments . (_) . (_) @key . (_) .)
+  (#sdk? @receiver)) @reference.call
+
+; useVariableValue("x", false), useVariable("x", "default"), useDVCVariable("x", 0)
+(call_expression
+  function: (identifier) @receiver
+  arguments: (arguments . (_) @key)
+  (#sdk? @receiver "useVariable" "useVariableValue" "useDVCVariable")) @reference.hook
+
+; SwapComponents(OldCheckout, NewCheckout, "x")
+(call_expression
+  function: (identifier) @receiver
+  arguments: (arguments . (_) . (_) . (_) @key)
+  (#sdk? @receiver "SwapComponents")) @reference.call
+
+; <RenderIfEnabled variableKey="x">...</RenderIfEnabled>
+(jsx_opening_element
+  name: (_) @receiver
+  (jsx_attribute
+    (property_identifier) @_prop
+    (#eq? @_prop "variableKey")
+    [(string) @key (jsx_expression (_) @key)])
+  (#sdk? @receiver "RenderIfEnabled")) @reference.jsx
+
+; <RenderIfEnabled variableKey="x" targetValue={true} defaultValue={false} />
+(jsx_self_closing_element
+  name: (_) @receiver
+  (jsx_attribute
+    (property_identifier) @_prop
+    (#eq? @_prop "variableKey")
+    [(string) @key (jsx_expression (_) @key)])
+  (#sdk? @receiver "RenderIfEnabled")) @reference.jsx

@@ -218,7 +218,8 @@ impl FileVisitor<'_> {
                 return;
             }
         };
-        if !self.prefilter.may_match(&bytes) {
+        let sdks = self.prefilter.sdks_in(&bytes);
+        if sdks == 0 {
             return;
         }
         if bytes.contains(&0) {
@@ -249,32 +250,37 @@ impl FileVisitor<'_> {
             self.local.syntax_errors.push(file.clone());
         }
         let module = Module::new(path.to_owned(), source, tree);
-        let found = find_references(
-            self.matcher,
-            self.project,
-            &mut self.cursor,
-            &module,
-            lang,
-            &file,
-        );
-        self.local.references.extend(found);
+        for sdk in (0..self.matcher.sdks.len()).filter(|i| sdks & (1u64 << i) != 0) {
+            let found = find_references(
+                self.matcher,
+                sdk,
+                self.project,
+                &mut self.cursor,
+                &module,
+                lang,
+                &file,
+            );
+            self.local.references.extend(found);
+        }
     }
 }
 
 /// Every reference in one parsed file.
 pub fn find_references(
     matcher: &Matcher,
+    sdk: usize,
     project: &Project,
     cursor: &mut QueryCursor,
     module: &Module,
     lang: Lang,
     file: &str,
 ) -> Vec<Reference> {
-    let Ok(compiled) = matcher.query(lang) else {
+    let Ok(compiled) = matcher.query(sdk, lang) else {
         return Vec::new();
     };
     let source = module.source.as_bytes();
     let mut references = Vec::new();
+    let mut mentions = Mentions::default();
     let mut matches = cursor.matches(&compiled.query, module.tree.root_node(), source);
     while let Some(found) = matches.next() {
         let Some(info) = compiled.patterns.get(found.pattern_index) else {
@@ -292,6 +298,13 @@ pub fn find_references(
         };
         let mut origin: Option<Origin> = None;
         let holds = info.predicates.iter().all(|predicate| match predicate {
+            // A name the code never spells cannot be bound, imported or called here:
+            // checking the text first spares resolving every member expression of the file.
+            Predicate::Sdk { names, .. } | Predicate::SdkFrom { names, .. }
+                if !names.is_empty() && !mentions.any(source, names) =>
+            {
+                false
+            }
             Predicate::Sdk { capture, names } => node_of(*capture)
                 .and_then(|n| project.sdk_origin(module, n, &sdk.packages))
                 .is_some_and(|o| {
@@ -367,6 +380,7 @@ pub fn find_references(
                     ),
                 };
                 let (line, column) = position(key_node, source);
+                let span = first_line_chars(key_node, source);
                 references.push(Reference {
                     file: file.to_string(),
                     line,
@@ -376,12 +390,14 @@ pub fn find_references(
                     sdk: sdk.name.clone(),
                     kind: info.kind,
                     case: info.case.clone(),
+                    span,
                     shape: shape.clone(),
                 });
             }
         }
         if let Some(fixed) = &info.fixed_key {
             let (line, column) = position(reference_node, source);
+            let span = first_line_chars(reference_node, source);
             references.push(Reference {
                 file: file.to_string(),
                 line,
@@ -391,11 +407,29 @@ pub fn find_references(
                 sdk: sdk.name.clone(),
                 kind: info.kind,
                 case: info.case.clone(),
+                span,
                 shape: shape.clone(),
             });
         }
     }
     references
+}
+
+/// Which SDK names a file's text contains, looked up once per name.
+#[derive(Default)]
+struct Mentions {
+    seen: std::collections::HashMap<String, bool>,
+}
+
+impl Mentions {
+    fn any(&mut self, source: &[u8], names: &[String]) -> bool {
+        names.iter().any(|name| {
+            *self
+                .seen
+                .entry(name.clone())
+                .or_insert_with(|| memchr::memmem::find(source, name.as_bytes()).is_some())
+        })
+    }
 }
 
 /// A key node: an expression to follow, or a property name that is the key itself.
@@ -422,6 +456,14 @@ fn position(node: Node, source: &[u8]) -> (usize, usize) {
         .map(|s| s.chars().count())
         .unwrap_or(point.column);
     (point.row + 1, column + 1)
+}
+
+/// How many characters of a node stand on its first line.
+fn first_line_chars(node: Node, source: &[u8]) -> usize {
+    text(node, source)
+        .lines()
+        .next()
+        .map_or(1, |line| line.chars().count())
 }
 
 fn expression_text(node: Node, source: &[u8]) -> String {

@@ -154,41 +154,63 @@ pub struct CompiledQuery {
     pub receiver_capture: Option<u32>,
 }
 
-/// The SDK specs and their queries, compiled per grammar on first use.
+/// The SDK specs and their queries, one query per SDK and grammar, compiled on first use:
+/// a file is matched only against the SDKs whose trigger words it contains.
 pub struct Matcher {
     pub sdks: Vec<SdkSpec>,
-    compiled: [OnceLock<Result<CompiledQuery, String>>; 3],
+    compiled: Vec<[OnceLock<Result<CompiledQuery, String>>; 3]>,
 }
 
 impl Matcher {
     pub fn new(sdks: Vec<SdkSpec>) -> Result<Matcher, QueryError> {
-        let matcher = Matcher {
-            sdks,
-            compiled: Default::default(),
-        };
-        // Fail at start-up on a broken query rather than on the first file.
-        for lang in ALL {
-            if let Err(message) = matcher.query(lang) {
-                return Err(QueryError::Compile(message.clone()));
+        if sdks.len() > MAX_SDKS {
+            return Err(QueryError::Compile(format!(
+                "{} SDK and wrapper queries; at most {MAX_SDKS} are supported",
+                sdks.len()
+            )));
+        }
+        let compiled = sdks.iter().map(|_| Default::default()).collect();
+        Ok(Matcher { sdks, compiled })
+    }
+
+    /// Compiles every query now, so that a broken one fails at start-up.
+    pub fn compile_all(&self) -> Result<(), QueryError> {
+        for sdk in 0..self.sdks.len() {
+            for lang in ALL {
+                self.query(sdk, lang)
+                    .map_err(|e| QueryError::Compile(e.clone()))?;
             }
         }
-        Ok(matcher)
+        Ok(())
     }
 
-    pub fn query(&self, lang: Lang) -> Result<&CompiledQuery, &String> {
-        self.compiled[lang.index()]
-            .get_or_init(|| compile(&self.sdks, lang).map_err(|e| e.to_string()))
-            .as_ref()
+    pub fn query(&self, sdk: usize, lang: Lang) -> Result<&CompiledQuery, &String> {
+        let slot = &self.compiled[sdk][lang.index()];
+        slot.get_or_init(|| {
+            let mut compiled =
+                compile(std::slice::from_ref(&self.sdks[sdk]), lang).map_err(|e| e.to_string())?;
+            for pattern in &mut compiled.patterns {
+                pattern.sdk = sdk;
+            }
+            Ok(compiled)
+        })
+        .as_ref()
     }
 
-    /// Every word whose absence proves a file holds no reference.
-    pub fn triggers(&self) -> Vec<String> {
-        let mut words: Vec<String> = self.sdks.iter().flat_map(|s| s.triggers.clone()).collect();
-        words.sort();
-        words.dedup();
-        words
+    /// Each trigger word with the SDKs (by index) that list it.
+    pub fn triggers(&self) -> Vec<(String, Vec<usize>)> {
+        let mut words: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (index, spec) in self.sdks.iter().enumerate() {
+            for word in &spec.triggers {
+                words.entry(word.clone()).or_default().push(index);
+            }
+        }
+        words.into_iter().collect()
     }
 }
+
+/// SDKs are tracked in a 64-bit set per file.
+pub const MAX_SDKS: usize = 64;
 
 /// The spellings a code key can have relative to the service key.
 pub const CASES: &[&str] = &["camel", "pascal", "snake", "kebab", "screaming_snake"];
