@@ -5,17 +5,24 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use jiff::Timestamp;
+
+use crate::check::Baseline;
 use crate::config::Config;
+use crate::flag::FlagSet;
 use crate::matcher::{Matcher, SdkSpec};
 use crate::report;
+use crate::report::{Format, Run, Summary};
+use crate::rules::{self, Settings, Severity};
 use crate::scan::{scan, ScanOptions, ScanResult};
+use crate::source::{self, Origin, SourcePlan};
 use crate::walk::FileFilter;
 
 #[derive(Parser, Debug)]
@@ -33,6 +40,68 @@ pub struct Cli {
 pub enum Command {
     /// List every feature-flag reference in the code (no flag service needed).
     Refs(RefsArgs),
+    /// Check the code's flag references against the flag service.
+    Check(CheckArgs),
+    /// Read the flag service and write the offline snapshot.
+    Pull(PullArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Read only the snapshot `flaglint pull` wrote; never the network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Leave out findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings as the baseline, then exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Judge ages as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", value_parser = parse_now)]
+    pub now: Option<Timestamp>,
+    /// Print the documentation of a rule and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct PullArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+fn parse_now(text: &str) -> Result<Timestamp, String> {
+    crate::flag::parse_time(text).ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
 }
 
 #[derive(Args, Debug, Clone)]
@@ -127,6 +196,198 @@ where
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Refs(args) => refs(args),
+        Command::Check(args) => check(args),
+        Command::Pull(args) => pull(args),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    if let Some(id) = &args.explain {
+        let rule = rules::rule(id).with_context(|| {
+            let ids: Vec<_> = rules::RULES.iter().map(|r| r.id).collect();
+            format!("unknown rule {id:?}; rules: {}", ids.join(", "))
+        })?;
+        print!("{}", rule.explain());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let context = ScanContext::new(&args.scan, &args.common)?;
+    let config = &context.config;
+    // Config mistakes surface before any network.
+    let severities = crate::check::severities(config)?;
+    let ignore = crate::check::ignore_globs(&config.rules.ignore)?;
+    let plan = SourcePlan::from_config(config)?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::read(path)?),
+        None => None,
+    };
+    let (flags, origin) = load_flags(&plan, config, args.offline)?;
+    let result = context.run()?;
+
+    let now = args.now.unwrap_or_else(Timestamp::now);
+    let settings = Settings {
+        now,
+        stale_after_days: config
+            .rules
+            .stale_after_days
+            .or(flags.stale_after_days)
+            .unwrap_or(rules::DEFAULT_STALE_AFTER_DAYS),
+        exempt_tags: config.rules.exempt_tags.clone().unwrap_or_else(|| {
+            rules::DEFAULT_EXEMPT_TAGS
+                .iter()
+                .map(|t| t.to_string())
+                .collect()
+        }),
+        service: flags.provider.clone(),
+    };
+    let rule_context = rules::Context::new(&result.references, &flags, &settings);
+    let findings = rules::check(&rule_context);
+    let root = context.options.root.clone();
+
+    if let Some(path) = &args.write_baseline {
+        Baseline::of(&findings).write(path)?;
+        if !args.common.quiet {
+            eprintln!(
+                "wrote {} with {} to accept",
+                path.display(),
+                report::refs::plural(findings.len(), "finding")
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (findings, suppressed) =
+        crate::check::apply_exemptions(findings, &severities, &ignore, &root, baseline.as_ref());
+    let (errors, warnings, infos) = Summary::count(&findings);
+    let run = Run {
+        summary: Summary {
+            errors,
+            warnings,
+            infos,
+            references: result.references.len(),
+            flags: flags.flags.len(),
+            files_scanned: result.files_scanned,
+            service: flags.provider.clone(),
+            project: flags.project.clone(),
+            environments: flags.environments.clone(),
+            source: match &origin {
+                Origin::Live => "live".to_string(),
+                Origin::File(path) => format!("file {}", relative_to_cwd(path)),
+                Origin::Snapshot { path, age } => {
+                    format!("snapshot {}, {age}", relative_to_cwd(path))
+                }
+            },
+            suppressed,
+            unreadable: result.errors.iter().map(|e| e.file.clone()).collect(),
+        },
+        findings,
+        root,
+    };
+    let mut out = output(&args.common)?;
+    let color = use_color(args.common.color, args.common.output.is_none());
+    report::report(args.format, &mut out, &run, color)?;
+    out.flush()?;
+    warn_errors(&result);
+    // A partial answer is never reported as a clean one.
+    if !result.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let failing = args
+        .fail_on
+        .threshold()
+        .is_some_and(|threshold| run.findings.iter().any(|f| f.severity >= threshold));
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The flags for `check`: a file, a fresh snapshot, or the live service (which refreshes
+/// the snapshot for the next offline run).
+fn load_flags(plan: &SourcePlan, config: &Config, offline: bool) -> Result<(FlagSet, Origin)> {
+    let (mut flags, origin) = if plan.provider == "file" {
+        let path = plan
+            .file
+            .clone()
+            .context("provider = \"file\" needs [service] file")?;
+        (source::read_flags_file(&path)?, Origin::File(path))
+    } else if offline {
+        let flags = source::read_snapshot(&plan.snapshot)?;
+        (
+            flags,
+            Origin::Snapshot {
+                path: plan.snapshot.clone(),
+                age: "offline".into(),
+            },
+        )
+    } else if let Some(fresh) = plan.fresh_snapshot(Timestamp::now()) {
+        fresh
+    } else {
+        let live = source::live_source(plan, config)?;
+        let mut flags = live
+            .fetch()
+            .with_context(|| format!("cannot read flags from {}", live.name()))?;
+        flags.fetched_at.get_or_insert_with(Timestamp::now);
+        source::write_snapshot(&plan.snapshot, &flags)?;
+        (flags, Origin::Live)
+    };
+    plan.select_environments(&mut flags)?;
+    Ok((flags, origin))
+}
+
+fn pull(args: PullArgs) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let config = Config::discover(args.common.config.as_deref(), &cwd)?;
+    let plan = SourcePlan::from_config(&config)?;
+    if plan.provider == "file" {
+        anyhow::bail!("provider = \"file\" reads a local file; there is nothing to pull");
+    }
+    let live = source::live_source(&plan, &config)?;
+    let mut flags = live
+        .fetch()
+        .with_context(|| format!("cannot read flags from {}", live.name()))?;
+    if flags.fetched_at.is_none() {
+        flags.fetched_at = Some(Timestamp::now());
+    }
+    let path = args
+        .common
+        .output
+        .clone()
+        .unwrap_or_else(|| plan.snapshot.clone());
+    source::write_snapshot(&path, &flags)?;
+    if !args.common.quiet {
+        eprintln!(
+            "wrote {}: {} in {} from {}",
+            path.display(),
+            report::refs::plural(flags.flags.len(), "flag"),
+            report::refs::plural(flags.environments.len(), "environment"),
+            live.name()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A path as short as the user would write it: relative to the current folder when inside it.
+fn relative_to_cwd(path: &Path) -> String {
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| c.canonicalize().ok());
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    match cwd.as_deref().and_then(|c| absolute.strip_prefix(c).ok()) {
+        Some(relative) => relative.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// `--color auto`: colour on a terminal, unless NO_COLOR is set (https://no-color.org).
+pub fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && to_stdout
+                && io::stdout().is_terminal()
+        }
     }
 }
 

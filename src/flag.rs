@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FlagSet {
     /// Which service this came from: "flagsmith", "file", ...
+    #[serde(default)]
     pub provider: String,
     /// The project's name in the service.
     #[serde(default)]
@@ -25,8 +26,13 @@ pub struct FlagSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale_after_days: Option<u32>,
     /// When the provider read the service; a snapshot's age is measured from this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_time"
+    )]
     pub fetched_at: Option<Timestamp>,
+    #[serde(default)]
     pub flags: Vec<Flag>,
 }
 
@@ -36,7 +42,11 @@ pub struct Flag {
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_time"
+    )]
     pub created: Option<Timestamp>,
     #[serde(default)]
     pub archived: bool,
@@ -77,7 +87,11 @@ pub struct EnvState {
     #[serde(default)]
     pub split: bool,
     /// The most reliable "last changed" time the service offers for this environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_time"
+    )]
     pub last_changed: Option<Timestamp>,
 }
 
@@ -85,5 +99,47 @@ impl EnvState {
     /// Everyone in this environment gets the same result.
     pub fn serves_one_result(&self) -> bool {
         self.segment_overrides == 0 && self.identity_overrides == 0 && !self.split
+    }
+}
+
+/// A time as a hand-written flags file has it: a full RFC 3339 timestamp, or a date
+/// (`2026-08-14`, taken as midnight UTC).
+pub fn parse_time(text: &str) -> Option<Timestamp> {
+    if let Ok(timestamp) = text.parse::<Timestamp>() {
+        return Some(timestamp);
+    }
+    let date: jiff::civil::Date = text.parse().ok()?;
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|zoned| zoned.timestamp())
+}
+
+fn lenient_time<'de, D>(deserializer: D) -> Result<Option<Timestamp>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let text: Option<String> = Option::deserialize(deserializer)?;
+    match text {
+        None => Ok(None),
+        Some(text) => parse_time(&text).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "invalid time {text:?}: write a date (2026-08-14) or an RFC 3339 timestamp"
+            ))
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_as_dates_or_timestamps_in_both_offsets() {
+        let date = parse_time("2026-08-14").unwrap();
+        assert_eq!(date.to_string(), "2026-08-14T00:00:00Z");
+        let z = parse_time("2026-11-24T22:52:01.444886Z").unwrap();
+        let offset = parse_time("2026-11-24T22:52:01.444886+00:00").unwrap();
+        assert_eq!(z, offset);
+        assert!(parse_time("yesterday").is_none());
     }
 }

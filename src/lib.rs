@@ -7,6 +7,8 @@
 //! `rules` hold the two against each other and produce findings; `report` prints them.
 //! `main.rs` only calls [`cli::run`], so tests can drive the CLI in process.
 
+pub mod atomic;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod flag;
@@ -17,5 +19,7 @@ pub mod provider;
 pub mod reference;
 pub mod report;
 pub mod resolve;
+pub mod rules;
 pub mod scan;
+pub mod source;
 pub mod walk;

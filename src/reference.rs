@@ -23,6 +23,9 @@ pub struct Reference {
     /// SDK reads `my-flag_v2` as `myFlagV2`); the rules transform service keys to match.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub case: Option<String>,
+    /// Length of the key expression in characters, for underlining; not part of the JSON.
+    #[serde(skip)]
+    pub span: usize,
     /// The call shape that matched, for people: `flagsmith.hasFeature(...)`.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub shape: String,

@@ -1,0 +1,256 @@
+//! Where the flags come from: a hand-written flags file, a `flaglint pull` snapshot, or
+//! the flag service itself (through a `provider`).
+//!
+//! The snapshot is a `FlagSet` as JSON (see README "Snapshot format"). `check` reads it
+//! instead of the service while it is younger than `cache_ttl`, and `--offline` reads
+//! nothing else: that is what lets a pre-commit hook answer without the network.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::config::Config;
+use crate::flag::FlagSet;
+use crate::provider::flagsmith::{self, Flagsmith, FlagsmithOptions};
+use crate::provider::FlagSource;
+
+pub const DEFAULT_SNAPSHOT: &str = ".flaglint/snapshot.json";
+
+/// The `[service] provider` values flaglint knows.
+pub const PROVIDERS: &[&str] = &["flagsmith", "file"];
+const DEFAULT_CACHE_TTL: SignedDuration = SignedDuration::from_hours(1);
+
+/// The configured source, resolved against the config file's folder.
+#[derive(Debug, Clone)]
+pub struct SourcePlan {
+    pub provider: String,
+    /// `provider = "file"`: the flags file.
+    pub file: Option<PathBuf>,
+    pub snapshot: PathBuf,
+    pub cache_ttl: SignedDuration,
+    /// Environments to check, by name; empty: all.
+    pub environments: Vec<String>,
+}
+
+/// How the flags were obtained, for the summary line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    Snapshot { path: PathBuf, age: String },
+    Live,
+}
+
+impl SourcePlan {
+    pub fn from_config(config: &Config) -> Result<SourcePlan> {
+        let base = config.base_dir().unwrap_or(Path::new("."));
+        let service = &config.service;
+        let provider = match (&service.provider, &service.file) {
+            (Some(p), _) => {
+                let name = p.get_ref().as_str();
+                if !PROVIDERS.contains(&name) {
+                    return Err(config
+                        .error_at(
+                            p.span(),
+                            format!(
+                                "unknown provider {name:?}: use one of {}",
+                                PROVIDERS.join(", ")
+                            ),
+                        )
+                        .into());
+                }
+                name.to_string()
+            }
+            (None, Some(_)) => "file".to_string(),
+            (None, None) => bail!(
+                "no flag source configured: add a [service] section to flaglint.toml \
+                 (provider = \"flagsmith\" with project = \"...\", or file = \"flags.toml\")"
+            ),
+        };
+        let cache_ttl = match &service.cache_ttl {
+            None => DEFAULT_CACHE_TTL,
+            Some(text) => parse_duration(text.get_ref()).ok_or_else(|| {
+                config.error_at(
+                    text.span(),
+                    format!(
+                        "invalid cache_ttl {:?}: write a duration like \"1h\" or \"30m\"",
+                        text.get_ref()
+                    ),
+                )
+            })?,
+        };
+        if provider == "file" && service.file.is_none() {
+            bail!("provider = \"file\" needs file = \"flags.toml\" in [service]");
+        }
+        Ok(SourcePlan {
+            provider,
+            file: service.file.as_ref().map(|f| base.join(f)),
+            snapshot: base.join(service.snapshot.as_deref().unwrap_or(DEFAULT_SNAPSHOT)),
+            cache_ttl,
+            environments: service.environments.clone(),
+        })
+    }
+
+    /// A usable snapshot younger than `cache_ttl`, if there is one.
+    pub fn fresh_snapshot(&self, now: Timestamp) -> Option<(FlagSet, Origin)> {
+        let flags = read_snapshot(&self.snapshot).ok()?;
+        let fetched = flags.fetched_at?;
+        let age = now.duration_since(fetched);
+        (age >= SignedDuration::ZERO && age < self.cache_ttl).then(|| {
+            let origin = Origin::Snapshot {
+                path: self.snapshot.clone(),
+                age: describe_age(age),
+            };
+            (flags, origin)
+        })
+    }
+
+    /// Only environments asked for; an asked-for environment the source lacks is an error.
+    pub fn select_environments(&self, flags: &mut FlagSet) -> Result<()> {
+        if flags.environments.is_empty() {
+            let mut names: Vec<String> = flags
+                .flags
+                .iter()
+                .flat_map(|f| f.environments.keys().cloned())
+                .collect();
+            names.sort();
+            names.dedup();
+            flags.environments = names;
+        }
+        if self.environments.is_empty() {
+            return Ok(());
+        }
+        for wanted in &self.environments {
+            if !flags.environments.iter().any(|e| e == wanted) {
+                bail!(
+                    "environment {wanted:?} is not in the flag source (it has: {})",
+                    flags.environments.join(", ")
+                );
+            }
+        }
+        flags.environments.retain(|e| self.environments.contains(e));
+        Ok(())
+    }
+}
+
+/// The live service for `plan`, credentials from the environment.
+pub fn live_source(plan: &SourcePlan, config: &Config) -> Result<Box<dyn FlagSource>> {
+    let url = std::env::var("FLAGLINT_SERVICE_URL")
+        .ok()
+        .or_else(|| config.service.url.clone());
+    match plan.provider.as_str() {
+        "flagsmith" => {
+            let mut options = FlagsmithOptions {
+                api_key: std::env::var(flagsmith::API_KEY_VAR).unwrap_or_default(),
+                project: config.service.project.clone().unwrap_or_default(),
+                environments: plan.environments.clone(),
+                ..FlagsmithOptions::default()
+            };
+            if let Some(url) = url {
+                options.base_url = url;
+            }
+            Ok(Box::new(Flagsmith::new(options)?))
+        }
+        other => bail!("provider {other:?} has no live service to read"),
+    }
+}
+
+/// A hand-written flags file: TOML (`.toml`) or JSON, in the snapshot's shape.
+pub fn read_flags_file(path: &Path) -> Result<FlagSet> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the flags file {}", path.display()))?;
+    let mut flags: FlagSet = if path.extension().is_some_and(|e| e == "toml") {
+        toml::from_str(&text).map_err(|err| {
+            let offset = err.span().map_or(0, |s| s.start);
+            let (line, column) = crate::config::line_column(&text, offset);
+            anyhow::anyhow!(
+                "{}:{line}:{column}: {}",
+                path.display(),
+                err.message().trim().replace('\n', ": ")
+            )
+        })?
+    } else {
+        serde_json::from_str(&text).map_err(|err| {
+            anyhow::anyhow!("{}:{}:{}: {err}", path.display(), err.line(), err.column())
+        })?
+    };
+    if flags.provider.is_empty() {
+        flags.provider = "file".to_string();
+    }
+    Ok(flags)
+}
+
+pub fn read_snapshot(path: &Path) -> Result<FlagSet> {
+    if !path.is_file() {
+        bail!(
+            "no snapshot at {}: run `flaglint pull` first (it needs the service once)",
+            path.display()
+        );
+    }
+    read_flags_file(path).with_context(|| {
+        format!(
+            "the snapshot {} is unreadable; run `flaglint pull` again",
+            path.display()
+        )
+    })
+}
+
+pub fn write_snapshot(path: &Path, flags: &FlagSet) -> Result<()> {
+    let mut json = serde_json::to_vec_pretty(flags)?;
+    json.push(b'\n');
+    crate::atomic::write(path, &json)
+        .with_context(|| format!("cannot write the snapshot {}", path.display()))
+}
+
+/// "1h", "30m", "1h 30m", "90s", or ISO 8601.
+pub fn parse_duration(text: &str) -> Option<SignedDuration> {
+    text.trim()
+        .parse::<SignedDuration>()
+        .ok()
+        .filter(|d| !d.is_negative())
+}
+
+fn describe_age(age: SignedDuration) -> String {
+    let minutes = age.as_secs() / 60;
+    match minutes {
+        0 => format!("{}s old", age.as_secs()),
+        m if m < 120 => format!("{m} min old"),
+        m => format!("{} h old", m / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1h"), Some(SignedDuration::from_hours(1)));
+        assert_eq!(parse_duration("30m"), Some(SignedDuration::from_mins(30)));
+        assert_eq!(parse_duration("soon"), None);
+    }
+
+    #[test]
+    fn toml_flags_file_with_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flags.toml");
+        std::fs::write(
+            &path,
+            "project = \"Shop\"\n[[flags]]\nkey = \"a\"\ncreated = \"2026-01-02\"\n[flags.environments.prod]\nenabled = true\nlast_changed = \"2026-08-14\"\n",
+        )
+        .unwrap();
+        let flags = read_flags_file(&path).unwrap();
+        assert_eq!(flags.provider, "file");
+        assert!(flags.flags[0].environments["prod"].enabled);
+    }
+
+    #[test]
+    fn broken_flags_file_names_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flags.toml");
+        std::fs::write(&path, "[[flags]]\nkey = \"a\"\ncreated = \"last week\"\n").unwrap();
+        let err = read_flags_file(&path).unwrap_err().to_string();
+        assert!(err.contains("flags.toml:3:11"), "{err}");
+        assert!(err.contains("invalid time"), "{err}");
+    }
+}
