@@ -44,6 +44,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Read the flag service and write the offline snapshot.
     Pull(PullArgs),
+    /// Write the periodic cleanup report: every flag, its state, age, references and what to do.
+    Report(crate::cleanup::ReportArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,6 +200,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Refs(args) => refs(args),
         Command::Check(args) => check(args),
         Command::Pull(args) => pull(args),
+        Command::Report(args) => crate::cleanup::run(args),
     }
 }
 

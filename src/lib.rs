@@ -9,6 +9,7 @@
 
 pub mod atomic;
 pub mod check;
+pub mod cleanup;
 pub mod cli;
 pub mod config;
 pub mod flag;
