@@ -306,7 +306,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
 
 /// The flags for `check`: a file, a fresh snapshot, or the live service (which refreshes
 /// the snapshot for the next offline run).
-fn load_flags(plan: &SourcePlan, config: &Config, offline: bool) -> Result<(FlagSet, Origin)> {
+pub(crate) fn load_flags(
+    plan: &SourcePlan,
+    config: &Config,
+    offline: bool,
+) -> Result<(FlagSet, Origin)> {
     let (mut flags, origin) = if plan.provider == "file" {
         let path = plan
             .file
@@ -451,7 +455,18 @@ impl ScanContext {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
-        let matcher = Matcher::new(SdkSpec::builtin())?;
+        let mut sdks = SdkSpec::builtin();
+        let builtin = sdks.len();
+        sdks.extend(crate::matcher::wrapper::compile_all(&config)?);
+        let matcher = Matcher::new(sdks)?;
+        // A wrapper's query is checked now: a bad one should fail before any file is read.
+        for sdk in builtin..matcher.sdks.len() {
+            for lang in crate::lang::ALL {
+                matcher
+                    .query(sdk, lang)
+                    .map_err(|message| anyhow::anyhow!("{message}"))?;
+            }
+        }
         Ok(ScanContext {
             config,
             options: ScanOptions {

@@ -328,6 +328,9 @@ pub fn find_references(
                 }
             }
             Predicate::Imports { names } => project.imports_any(module, &sdk.packages, names),
+            Predicate::FromCall { capture, callee } => {
+                node_of(*capture).is_some_and(|n| initialized_by_call(module, n, callee))
+            }
         });
         if !holds {
             continue;
@@ -362,6 +365,10 @@ pub fn find_references(
                 }
             };
             for (key_node, key) in keyed {
+                let key = match &sdk.wrapper {
+                    Some(wrapper) => wrapper_key(wrapper, key),
+                    None => key,
+                };
                 let (key, dynamic) = match key {
                     Key::Known(key) => (Some(key), None),
                     Key::Dynamic { prefix } => (
@@ -413,6 +420,45 @@ pub fn find_references(
         }
     }
     references
+}
+
+/// A wrapper's code key as the service names it: through its `keys` map, then its prefix.
+fn wrapper_key(wrapper: &crate::matcher::wrapper::WrapperKeys, key: Key) -> Key {
+    let Key::Known(code) = key else {
+        return key;
+    };
+    let mapped = if wrapper.map.is_empty() {
+        code
+    } else {
+        match wrapper.map.get(&code) {
+            Some(service) => service.clone(),
+            // Not in the map: no flag the wrapper knows of.
+            None => return Key::Dynamic { prefix: None },
+        }
+    };
+    Key::Known(format!("{}{mapped}", wrapper.prefix.as_deref().unwrap_or("")))
+}
+
+/// `m` in `const m = useFlagMap(); m.newNav`: a variable holding the result of `callee()`.
+fn initialized_by_call(module: &Module, node: Node, callee: &str) -> bool {
+    use crate::resolve::scope::{lookup, Binding};
+    let source = module.source.as_bytes();
+    let Some(Binding::Const { value: Some(value) } | Binding::Variable { value: Some(value) }) =
+        lookup(text(node, source), node, source)
+    else {
+        return false;
+    };
+    let mut value = value;
+    while matches!(value.kind(), "await_expression" | "parenthesized_expression") {
+        match value.named_child(0) {
+            Some(inner) => value = inner,
+            None => return false,
+        }
+    }
+    value.kind() == "call_expression"
+        && value
+            .child_by_field_name("function")
+            .is_some_and(|f| text(f, source) == callee)
 }
 
 /// Which SDK names a file's text contains, looked up once per name.

@@ -18,6 +18,8 @@
 
 use std::sync::OnceLock;
 
+pub mod wrapper;
+
 use tree_sitter::{Query, QueryPredicateArg};
 
 use crate::lang::{Lang, ALL};
@@ -77,6 +79,8 @@ pub struct SdkSpec {
     pub packages: Vec<String>,
     pub triggers: Vec<String>,
     pub source: String,
+    /// Set for a `[[wrappers]]` entry: how its matches become service keys.
+    pub wrapper: Option<wrapper::WrapperKeys>,
 }
 
 impl SdkSpec {
@@ -100,6 +104,7 @@ impl SdkSpec {
             packages: header("packages").unwrap_or_default(),
             triggers: header("triggers").unwrap_or_default(),
             source: source.to_string(),
+            wrapper: None,
         })
     }
 
@@ -127,6 +132,11 @@ pub enum Predicate {
     ListedInOriginArg {
         key: u32,
         argument: usize,
+    },
+    /// A variable initialised by calling this function: `const m = useFlagMap()`.
+    FromCall {
+        capture: u32,
+        callee: String,
     },
     Imports {
         names: Vec<String>,
@@ -189,8 +199,10 @@ impl Matcher {
         slot.get_or_init(|| {
             let mut compiled =
                 compile(std::slice::from_ref(&self.sdks[sdk]), lang).map_err(|e| e.to_string())?;
+            let fixed = self.sdks[sdk].wrapper.as_ref().and_then(|w| w.fixed.clone());
             for pattern in &mut compiled.patterns {
                 pattern.sdk = sdk;
+                pattern.fixed_key.clone_from(&fixed);
             }
             Ok(compiled)
         })
@@ -445,6 +457,10 @@ fn parse_predicate(
                 argument,
             })
         }
+        "from-call?" if args.len() == 2 => Ok(Predicate::FromCall {
+            capture: capture(0)?,
+            callee: strings(1)?.remove(0),
+        }),
         "imports?" if !args.is_empty() => Ok(Predicate::Imports { names: strings(0)? }),
         _ => Err(invalid()),
     }

@@ -46,8 +46,12 @@ impl ModulePaths {
     /// The file `specifier` names when imported from `from_file`, if it is in the project.
     pub fn resolve(&self, from_file: &Path, specifier: &str) -> Option<PathBuf> {
         let dir = from_file.parent()?;
-        if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
-            return resolve_file(&dir.join(specifier));
+        if specifier.starts_with("./")
+            || specifier.starts_with("../")
+            || specifier == "."
+            || specifier == ".."
+        {
+            return resolve_file(&normalize(&dir.join(specifier)));
         }
         let aliases = self.aliases_for(dir)?;
         for (pattern, targets) in &aliases.paths {
@@ -140,6 +144,23 @@ fn load_aliases(path: &Path, depth: usize) -> Aliases {
     aliases
 }
 
+/// `a/b/../c` is `a/c`: a specifier like `"../.."` must still name a folder with an index file.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// `./flags` may be `flags.ts`, `flags/index.tsx`, or (ESM TypeScript) `flags.js` meaning `flags.ts`.
 pub fn resolve_file(base: &Path) -> Option<PathBuf> {
     if base.is_file() {
@@ -179,6 +200,16 @@ pub fn resolve_file(base: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parent_specifiers_reach_index_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src/a/b")).unwrap();
+        std::fs::write(dir.path().join("src/index.ts"), "export {}").unwrap();
+        let from = dir.path().join("src/a/b/c.ts");
+        let found = ModulePaths::default().resolve(&from, "../..").unwrap();
+        assert_eq!(found, dir.path().join("src/index.ts"));
+    }
 
     #[test]
     fn alias_patterns() {
