@@ -44,6 +44,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Read the flag service and write the offline snapshot.
     Pull(PullArgs),
+    /// Find the flag SDKs a repository uses and write a commented flaglint.toml.
+    Init(crate::init::InitArgs),
     /// Write the periodic cleanup report: every flag, its state, age, references and what to do.
     Report(crate::cleanup::ReportArgs),
 }
@@ -201,6 +203,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check(args),
         Command::Pull(args) => pull(args),
         Command::Report(args) => crate::cleanup::run(args),
+        Command::Init(args) => crate::init::run(args),
     }
 }
 

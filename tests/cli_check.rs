@@ -1,0 +1,438 @@
+//! `flaglint check` and `flaglint pull` as a user runs them: the built binary on the bundled
+//! demo, on temporary repositories, and against a local server replaying Flagsmith's
+//! recorded responses.
+
+#[path = "support/replay.rs"]
+mod replay;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use replay::{Replay, Reply, API_KEY};
+use tempfile::TempDir;
+
+fn flaglint(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_flaglint"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("FLAGSMITH_API_KEY")
+        .env_remove("FLAGLINT_SERVICE_URL");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A copy of the bundled demo app, so a test may write into it.
+fn demo() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
+    copy_tree(&source, dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const NOW: &[&str] = &["--now", "2026-11-25"];
+
+fn check(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["check"];
+    args.extend_from_slice(NOW);
+    args.extend_from_slice(extra);
+    flaglint(dir, &args, &[])
+}
+
+fn rules_found(output: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", stdout(output)));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["flag"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn demo_text_output_and_exit_code() {
+    let dir = demo();
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn demo_json_output() {
+    let dir = demo();
+    let output = check(dir.path(), &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn every_rule_fires_on_the_demo() {
+    let dir = demo();
+    let output = check(dir.path(), &["--format", "json"]);
+    let found = rules_found(&output);
+    for rule in [
+        "stale-flag new_checkout",
+        "undefined-flag chekout_v3",
+        "archived-flag old_search",
+        "unused-flag beta_dashboard",
+        "unused-flag banner_copy_welcome",
+        "dynamic-reference -",
+    ] {
+        assert!(
+            found.iter().any(|f| f == rule),
+            "{rule} missing from {found:?}"
+        );
+    }
+    // A kill switch on for a year is doing its job; a split flag is not stale.
+    assert!(
+        !found.iter().any(|f| f.contains("payments_kill_switch")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.contains("button_color")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn permanent_flag_before_the_stale_threshold() {
+    let dir = demo();
+    let output = flaglint(
+        dir.path(),
+        &["check", "--now", "2026-08-20", "--format", "json"],
+        &[],
+    );
+    let found = rules_found(&output);
+    assert!(
+        found.contains(&"permanent-flag new_checkout".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"stale-flag new_checkout".to_string()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let dir = demo();
+    assert_eq!(
+        check(dir.path(), &["--fail-on", "never"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        check(dir.path(), &["--fail-on", "warning"]).status.code(),
+        Some(1)
+    );
+    // Only infos left: they fail only at --fail-on info.
+    write(
+        dir.path(),
+        "flaglint.toml",
+        "[service]\nfile = \"flags.toml\"\n[rules]\nseverity = { \"stale-flag\" = \"off\", \"undefined-flag\" = \"off\", \"archived-flag\" = \"off\", \"unused-flag\" = \"info\" }\n",
+    );
+    assert_eq!(check(dir.path(), &[]).status.code(), Some(0));
+    assert_eq!(
+        check(dir.path(), &["--fail-on", "info"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn severity_config_changes_and_disables_rules() {
+    let dir = demo();
+    write(
+        dir.path(),
+        "flaglint.toml",
+        "[service]\nfile = \"flags.toml\"\n[rules]\nseverity = { \"unused-flag\" = \"error\", \"archived-flag\" = \"off\" }\n",
+    );
+    let output = check(dir.path(), &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(!findings.iter().any(|f| f["rule"] == "archived-flag"));
+    let unused = findings
+        .iter()
+        .find(|f| f["rule"] == "unused-flag" && f["flag"] == "beta_dashboard")
+        .unwrap();
+    assert_eq!(unused["severity"], "error");
+    assert_eq!(json["summary"]["suppressed"]["disabled_rules"], 1);
+}
+
+#[test]
+fn unknown_rule_in_config_names_line_and_column() {
+    let dir = demo();
+    write(
+        dir.path(),
+        "flaglint.toml",
+        "[service]\nfile = \"flags.toml\"\n[rules]\nseverity = { \"stale-flags\" = \"error\" }\n",
+    );
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("flaglint.toml:4:30: unknown rule \"stale-flags\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn inline_ignore_comments_and_ignore_list() {
+    let dir = demo();
+    let path = dir.path().join("src/components/Banner.tsx");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "  if (flagsmith.hasFeature('old_search')) {",
+        "  // flaglint-ignore archived-flag -- removed in the next release\n  if (flagsmith.hasFeature('old_search')) {",
+    );
+    std::fs::write(&path, text).unwrap();
+    write(
+        dir.path(),
+        "flaglint.toml",
+        "[service]\nfile = \"flags.toml\"\n[rules]\nignore = [\"beta_*\"]\n",
+    );
+    let output = check(dir.path(), &["--format", "json"]);
+    let found = rules_found(&output);
+    assert!(
+        !found.contains(&"archived-flag old_search".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"unused-flag beta_dashboard".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"stale-flag new_checkout".to_string()),
+        "{found:?}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["suppressed"]["inline"], 1);
+    assert_eq!(json["summary"]["suppressed"]["ignored_flags"], 1);
+}
+
+#[test]
+fn baseline_accepts_existing_findings_only() {
+    let dir = demo();
+    let written = check(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let clean = check(dir.path(), &["--baseline", "baseline.json"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    // A new read of an undefined flag is not in the baseline.
+    let path = dir.path().join("src/components/Banner.tsx");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "  const color",
+        "  const typo = flagsmith.hasFeature('new_chekcout');\n  const color",
+    );
+    std::fs::write(&path, text).unwrap();
+    let output = check(
+        dir.path(),
+        &["--baseline", "baseline.json", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(rules_found(&output), vec!["undefined-flag new_chekcout"]);
+}
+
+#[test]
+fn explain_prints_the_rule_docs() {
+    let dir = demo();
+    let output = flaglint(dir.path(), &["check", "--explain", "stale-flag"], &[]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.starts_with("# stale-flag (error)"), "{text}");
+    assert!(text.contains("## How to fix"), "{text}");
+}
+
+#[test]
+fn no_flag_source_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.ts", "export {}\n");
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no flag source configured"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn offline_without_a_snapshot_says_to_pull() {
+    let dir = flagsmith_repo("http://127.0.0.1:9/api/v1/");
+    let output = flaglint(dir.path(), &["check", "--offline"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("run `flaglint pull` first"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A repository whose flaglint.toml points at a Flagsmith server.
+fn flagsmith_repo(url: &str) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "flaglint.toml",
+        &format!("[service]\nprovider = \"flagsmith\"\nurl = \"{url}\"\nproject = \"Web App\"\ncache_ttl = \"1h\"\n"),
+    );
+    write(
+        dir.path(),
+        "src/app.ts",
+        "import flagsmith from 'flagsmith';\n\
+         if (flagsmith.hasFeature('new_checkout')) {}\n\
+         flagsmith.hasFeature('old_search');\n\
+         flagsmith.hasFeature('payments_kill_switch');\n\
+         flagsmith.getValue('welcome_message');\n\
+         flagsmith.getValue('button_color');\n\
+         flagsmith.hasFeature('beta_dashboard');\n\
+         flagsmith.hasFeature('dark_mode');\n\
+         flagsmith.hasFeature('api_timeout_ms');\n",
+    );
+    dir
+}
+
+#[test]
+fn pull_then_check_offline_and_from_the_cache() {
+    let replay = Replay::start();
+    let dir = flagsmith_repo(&replay.base_url());
+    let key = [("FLAGSMITH_API_KEY", API_KEY)];
+    let pulled = flaglint(dir.path(), &["pull"], &key);
+    assert!(pulled.status.success(), "{}", stderr(&pulled));
+    assert!(
+        stderr(&pulled).contains("9 flags in 3 environments"),
+        "{}",
+        stderr(&pulled)
+    );
+    let snapshot = dir.path().join(".flaglint/snapshot.json");
+    let text = std::fs::read_to_string(&snapshot).unwrap();
+    assert!(
+        !text.contains(API_KEY),
+        "the key must never be written to disk"
+    );
+    let requests = replay.requests().len();
+
+    // Offline: the snapshot only. From the cache: fresh, so no request either.
+    for extra in [&["--offline"][..], &[][..]] {
+        let mut args = vec!["check", "--now", "2026-12-31", "--format", "json"];
+        args.extend_from_slice(extra);
+        let output = flaglint(dir.path(), &args, &[]);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let found = rules_found(&output);
+        assert!(
+            found.contains(&"archived-flag old_search".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"stale-flag new_checkout".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|f| f.contains("payments_kill_switch")),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|f| f.contains("button_color")),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|f| f.contains("welcome_message")),
+            "{found:?}"
+        );
+    }
+    assert_eq!(replay.requests().len(), requests, "check asked the service");
+}
+
+#[test]
+fn live_check_reads_the_service_and_refreshes_the_snapshot() {
+    let replay = Replay::start();
+    let dir = flagsmith_repo(&replay.base_url());
+    let output = flaglint(
+        dir.path(),
+        &["check", "--now", "2026-12-31", "--format", "json"],
+        &[("FLAGSMITH_API_KEY", API_KEY)],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!replay.requests().is_empty());
+    assert!(dir.path().join(".flaglint/snapshot.json").is_file());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["source"], "live");
+}
+
+#[test]
+fn bad_key_exits_2_naming_the_variable_never_the_key() {
+    let replay = Replay::start();
+    let dir = flagsmith_repo(&replay.base_url());
+    let wrong = "AAAAAAAA.wrongwrongwrongwrongwrong";
+    let output = flaglint(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", wrong)]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("401") && err.contains("FLAGSMITH_API_KEY"),
+        "{err}"
+    );
+    assert!(
+        !err.contains(wrong) && !stdout(&output).contains(wrong),
+        "{err}"
+    );
+}
+
+#[test]
+fn server_errors_are_never_a_clean_run() {
+    let replay = Replay::start();
+    replay.respond_any_query("GET", "/api/v1/projects/", Reply::json(500, "{}"));
+    let dir = flagsmith_repo(&replay.base_url());
+    let output = flaglint(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", API_KEY)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("500"), "{}", stderr(&output));
+}
+
+#[test]
+fn missing_key_is_a_clear_error() {
+    let dir = flagsmith_repo("http://127.0.0.1:9/api/v1/");
+    let output = flaglint(dir.path(), &["check"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("FLAGSMITH_API_KEY is not set"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[allow(dead_code)]
+fn fixtures() -> PathBuf {
+    replay::fixtures_dir()
+}
