@@ -96,6 +96,37 @@ pub struct CheckArgs {
     /// Print the documentation of a rule and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+    /// Check only files staged for commit (pre-commit); unused-flag needs the whole code, so it is off.
+    #[arg(long, conflicts_with = "changed_since")]
+    pub staged: bool,
+    /// Check only files changed since this git revision (pull requests); unused-flag is off.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    #[command(flatten)]
+    pub upload: UploadArgs,
+}
+
+/// `--upload`: send the references to Flagsmith's code references, so its feature lifecycle
+/// view (new, live, stale, permanent, needs monitoring, to remove) is computed from them.
+#[derive(Args, Debug, Clone)]
+pub struct UploadArgs {
+    /// Upload the references to Flagsmith's code references for the project.
+    #[arg(long)]
+    pub upload: bool,
+    /// The repository's URL (default: git's `origin`).
+    #[arg(long, value_name = "URL", requires = "upload")]
+    pub repository_url: Option<String>,
+    /// The revision scanned (default: git's HEAD).
+    #[arg(long, value_name = "SHA", requires = "upload")]
+    pub revision: Option<String>,
+    /// The code host, as Flagsmith names it.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "github",
+        requires = "upload"
+    )]
+    pub vcs_provider: String,
 }
 
 #[derive(Args, Debug)]
@@ -162,6 +193,8 @@ pub struct RefsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = RefsFormat::Text)]
     pub format: RefsFormat,
+    #[command(flatten)]
+    pub upload: UploadArgs,
 }
 
 /// Runs flaglint with these arguments (the program name first) and returns its exit code.
@@ -227,7 +260,35 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         None => None,
     };
     let (flags, origin) = load_flags(&plan, config, args.offline)?;
-    let result = context.run()?;
+    let partial = args.staged || args.changed_since.is_some();
+    let result = if partial {
+        let root = context.options.root.clone();
+        let changed = crate::git::changed_files(&root, args.changed_since.as_deref())?;
+        let files: Vec<PathBuf> = changed
+            .into_iter()
+            .filter(|f| crate::lang::Lang::from_path(f).is_some())
+            .map(|f| root.join(f))
+            .filter(|f| f.is_file())
+            .collect();
+        if files.is_empty() {
+            ScanResult::default()
+        } else {
+            let options = ScanOptions {
+                paths: files,
+                root: context.options.root.clone(),
+                threads: context.options.threads,
+                filter: FileFilter::new(
+                    &context.config.scan.include,
+                    &context.config.scan.exclude,
+                    context.config.scan.declarations,
+                )?,
+                max_file_size: context.options.max_file_size,
+            };
+            scan(&options, &context.matcher)?
+        }
+    } else {
+        context.run()?
+    };
 
     let now = args.now.unwrap_or_else(Timestamp::now);
     let settings = Settings {
@@ -246,7 +307,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         service: flags.provider.clone(),
     };
     let rule_context = rules::Context::new(&result.references, &flags, &settings);
-    let findings = rules::check(&rule_context);
+    let mut findings = rules::check(&rule_context);
+    if partial {
+        // Only some files were read: "nothing reads this flag" cannot be known.
+        findings.retain(|f| f.rule != rules::unused_flag::RULE.id);
+    }
     let root = context.options.root.clone();
 
     if let Some(path) = &args.write_baseline {
@@ -262,6 +327,9 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     }
     let (findings, suppressed) =
         crate::check::apply_exemptions(findings, &severities, &ignore, &root, baseline.as_ref());
+    if args.upload.upload {
+        upload(&context, &result, &args.upload, args.common.quiet)?;
+    }
     let (errors, warnings, infos) = Summary::count(&findings);
     let run = Run {
         summary: Summary {
@@ -411,7 +479,64 @@ fn refs(args: RefsArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     warn_errors(&result);
+    if args.upload.upload {
+        upload(&context, &result, &args.upload, args.common.quiet)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends the keyed references to `POST /projects/{id}/code-references/`.
+fn upload(
+    context: &ScanContext,
+    result: &ScanResult,
+    args: &UploadArgs,
+    quiet: bool,
+) -> Result<()> {
+    use crate::provider::flagsmith::{CodeReference, CodeReferenceScan};
+    let plan = SourcePlan::from_config(&context.config)?;
+    if plan.provider != "flagsmith" {
+        anyhow::bail!("--upload sends code references to Flagsmith: set provider = \"flagsmith\" in [service]");
+    }
+    let root = &context.options.root;
+    let prefix = crate::git::prefix(root).unwrap_or_default();
+    let repository_url = match &args.repository_url {
+        Some(url) => url.clone(),
+        None => crate::git::repository_url(root)?,
+    };
+    let revision = match &args.revision {
+        Some(revision) => revision.clone(),
+        None => crate::git::head_revision(root)?,
+    };
+    let code_references: Vec<CodeReference> = result
+        .references
+        .iter()
+        .filter_map(|r| {
+            Some(CodeReference {
+                feature_name: r.key.clone()?,
+                file_path: format!("{prefix}{}", r.file),
+                line_number: u32::try_from(r.line).ok()?,
+            })
+        })
+        .collect();
+    let count = code_references.len();
+    let scan = CodeReferenceScan {
+        repository_url,
+        vcs_provider: args.vcs_provider.clone(),
+        revision,
+        code_references,
+    };
+    let options = source::flagsmith_options(&plan, &context.config);
+    crate::provider::flagsmith::Flagsmith::new(options)?
+        .upload_code_references(&scan)
+        .context("cannot upload code references to Flagsmith")?;
+    if !quiet {
+        eprintln!(
+            "uploaded {} at {} to Flagsmith",
+            report::refs::plural(count, "code reference"),
+            scan.revision
+        );
+    }
+    Ok(())
 }
 
 /// Everything a scan needs, from arguments and config.

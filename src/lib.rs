@@ -13,6 +13,7 @@ pub mod cleanup;
 pub mod cli;
 pub mod config;
 pub mod flag;
+pub mod git;
 pub mod init;
 pub mod lang;
 pub mod matcher;

@@ -133,22 +133,33 @@ impl SourcePlan {
     }
 }
 
+/// Flagsmith's options from the config and the environment (`FLAGSMITH_API_KEY`,
+/// `FLAGLINT_SERVICE_URL`).
+pub fn flagsmith_options(plan: &SourcePlan, config: &Config) -> FlagsmithOptions {
+    let mut options = FlagsmithOptions {
+        api_key: std::env::var(flagsmith::API_KEY_VAR).unwrap_or_default(),
+        project: config.service.project.clone().unwrap_or_default(),
+        environments: plan.environments.clone(),
+        ..FlagsmithOptions::default()
+    };
+    if let Some(url) = service_url(config) {
+        options.base_url = url;
+    }
+    options
+}
+
+pub fn service_url(config: &Config) -> Option<String> {
+    std::env::var("FLAGLINT_SERVICE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| config.service.url.clone())
+}
+
 /// The live service for `plan`, credentials from the environment.
 pub fn live_source(plan: &SourcePlan, config: &Config) -> Result<Box<dyn FlagSource>> {
-    let url = std::env::var("FLAGLINT_SERVICE_URL")
-        .ok()
-        .or_else(|| config.service.url.clone());
     match plan.provider.as_str() {
         "flagsmith" => {
-            let mut options = FlagsmithOptions {
-                api_key: std::env::var(flagsmith::API_KEY_VAR).unwrap_or_default(),
-                project: config.service.project.clone().unwrap_or_default(),
-                environments: plan.environments.clone(),
-                ..FlagsmithOptions::default()
-            };
-            if let Some(url) = url {
-                options.base_url = url;
-            }
+            let options = flagsmith_options(plan, config);
             Ok(Box::new(Flagsmith::new(options)?))
         }
         other => bail!("provider {other:?} has no live service to read"),

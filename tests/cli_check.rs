@@ -436,3 +436,115 @@ fn missing_key_is_a_clear_error() {
 fn fixtures() -> PathBuf {
     replay::fixtures_dir()
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+/// The demo as a git repository with everything committed.
+fn demo_repo() -> TempDir {
+    let dir = demo();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "demo"]);
+    dir
+}
+
+#[test]
+fn staged_checks_only_staged_files_and_never_calls_a_flag_unused() {
+    let dir = demo_repo();
+    let banner = dir.path().join("src/components/Banner.tsx");
+    let text = std::fs::read_to_string(&banner).unwrap().replace(
+        "  const color",
+        "  const typo = flagsmith.hasFeature('new_chekcout');\n  const color",
+    );
+    std::fs::write(&banner, text).unwrap();
+    // Nothing staged yet: nothing to say.
+    let output = check(dir.path(), &["--staged", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(rules_found(&output).is_empty());
+
+    git(dir.path(), &["add", "src/components/Banner.tsx"]);
+    let output = check(dir.path(), &["--staged", "--format", "json"]);
+    let found = rules_found(&output);
+    assert!(
+        found.contains(&"undefined-flag new_chekcout".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"archived-flag old_search".to_string()),
+        "{found:?}"
+    );
+    // Checkout.tsx (stale new_checkout) was not staged; unused-flag needs the whole code.
+    assert!(
+        !found.iter().any(|f| f.starts_with("stale-flag")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.starts_with("unused-flag")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn changed_since_counts_committed_modified_and_new_files() {
+    let dir = demo_repo();
+    write(
+        dir.path(),
+        "src/new.ts",
+        "import flagsmith from 'flagsmith';\nflagsmith.hasFeature('brand_new');\n",
+    );
+    let output = check(dir.path(), &["--changed-since", "HEAD", "--format", "json"]);
+    assert_eq!(rules_found(&output), vec!["undefined-flag brand_new"]);
+    let bad = check(dir.path(), &["--changed-since", "no-such-ref"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("git diff"), "{}", stderr(&bad));
+}
+
+#[test]
+fn refs_upload_posts_the_references_to_flagsmith() {
+    let replay = Replay::start();
+    let dir = flagsmith_repo(&replay.base_url());
+    let output = flaglint(
+        dir.path(),
+        &[
+            "refs",
+            "--upload",
+            "--repository-url",
+            "https://github.com/acme/web-app",
+            "--revision",
+            "4f2a9c1",
+        ],
+        &[("FLAGSMITH_API_KEY", API_KEY)],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("uploaded 8 code references at 4f2a9c1"),
+        "{}",
+        stderr(&output)
+    );
+    let post = replay
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .expect("a POST");
+    assert_eq!(post.path, "/api/v1/projects/1/code-references/");
+    let body: serde_json::Value = serde_json::from_slice(&post.body).unwrap();
+    assert_eq!(body["repository_url"], "https://github.com/acme/web-app");
+    assert_eq!(body["revision"], "4f2a9c1");
+    assert_eq!(body["vcs_provider"], "github");
+    assert_eq!(
+        body["code_references"][0],
+        serde_json::json!({"feature_name": "new_checkout", "file_path": "src/app.ts", "line_number": 2})
+    );
+}
