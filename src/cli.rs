@@ -546,6 +546,8 @@ pub struct ScanContext {
     pub matcher: Matcher,
     /// The root as the user named it, for output.
     pub root_display: String,
+    /// Show a spinner on stderr: a terminal, and not --quiet.
+    pub progress: bool,
 }
 
 impl ScanContext {
@@ -606,11 +608,17 @@ impl ScanContext {
             },
             matcher,
             root_display,
+            progress: !common.quiet && io::stderr().is_terminal(),
         })
     }
 
     pub fn run(&self) -> Result<ScanResult> {
-        Ok(scan(&self.options, &self.matcher)?)
+        let bar = crate::scan::progress_bar(self.progress);
+        Ok(crate::scan::scan_with_progress(
+            &self.options,
+            &self.matcher,
+            &bar,
+        )?)
     }
 }
 

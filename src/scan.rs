@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
@@ -71,6 +72,27 @@ pub struct ScanResult {
 }
 
 pub fn scan(options: &ScanOptions, matcher: &Matcher) -> Result<ScanResult, WalkError> {
+    scan_with_progress(options, matcher, &ProgressBar::hidden())
+}
+
+/// A spinner with the count of files read, for long runs on a terminal.
+pub fn progress_bar(visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} files scanned, {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+pub fn scan_with_progress(
+    options: &ScanOptions,
+    matcher: &Matcher,
+    progress: &ProgressBar,
+) -> Result<ScanResult, WalkError> {
     let project = Project::new(options.max_file_size);
     let prefilter = Prefilter::new(&matcher.triggers());
     let walk = walker(&options.paths, options.threads)?;
@@ -81,9 +103,11 @@ pub fn scan(options: &ScanOptions, matcher: &Matcher) -> Result<ScanResult, Walk
         prefilter: &prefilter,
         project: &project,
         merged: merged.clone(),
+        progress,
     };
     walk.visit(&mut builder);
     drop(builder);
+    progress.finish_and_clear();
 
     let mut result = Arc::try_unwrap(merged)
         .ok()
@@ -104,6 +128,7 @@ struct VisitorBuilder<'s> {
     prefilter: &'s Prefilter,
     project: &'s Project,
     merged: Arc<Mutex<ScanResult>>,
+    progress: &'s ProgressBar,
 }
 
 impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
@@ -117,6 +142,7 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
             cursor: QueryCursor::new(),
             local: ScanResult::default(),
             merged: self.merged.clone(),
+            progress: self.progress.clone(),
         })
     }
 }
@@ -130,6 +156,7 @@ struct FileVisitor<'s> {
     cursor: QueryCursor,
     local: ScanResult,
     merged: Arc<Mutex<ScanResult>>,
+    progress: ProgressBar,
 }
 
 impl Drop for FileVisitor<'_> {
@@ -187,6 +214,7 @@ impl FileVisitor<'_> {
     fn scan_file(&mut self, path: &Path, relative: &Path, lang: Lang) {
         let file = display_path(relative);
         self.local.files_scanned += 1;
+        self.progress.inc(1);
         let limit = self.options.max_file_size;
         match std::fs::metadata(path) {
             Ok(meta) if meta.len() > limit => {
@@ -436,7 +464,10 @@ fn wrapper_key(wrapper: &crate::matcher::wrapper::WrapperKeys, key: Key) -> Key 
             None => return Key::Dynamic { prefix: None },
         }
     };
-    Key::Known(format!("{}{mapped}", wrapper.prefix.as_deref().unwrap_or("")))
+    Key::Known(format!(
+        "{}{mapped}",
+        wrapper.prefix.as_deref().unwrap_or("")
+    ))
 }
 
 /// `m` in `const m = useFlagMap(); m.newNav`: a variable holding the result of `callee()`.
@@ -449,7 +480,10 @@ fn initialized_by_call(module: &Module, node: Node, callee: &str) -> bool {
         return false;
     };
     let mut value = value;
-    while matches!(value.kind(), "await_expression" | "parenthesized_expression") {
+    while matches!(
+        value.kind(),
+        "await_expression" | "parenthesized_expression"
+    ) {
         match value.named_child(0) {
             Some(inner) => value = inner,
             None => return false,

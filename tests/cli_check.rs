@@ -548,3 +548,19 @@ fn refs_upload_posts_the_references_to_flagsmith() {
         serde_json::json!({"feature_name": "new_checkout", "file_path": "src/app.ts", "line_number": 2})
     );
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = demo();
+    let plain = check(dir.path(), &[]);
+    assert!(
+        !stdout(&plain).contains('\x1b'),
+        "piped output has no colour"
+    );
+    let coloured = check(dir.path(), &["--color", "always"]);
+    assert!(
+        stdout(&coloured).contains("\x1b[1;31merror[stale-flag]"),
+        "{}",
+        stdout(&coloured)
+    );
+}

@@ -230,3 +230,11 @@ fn output_file_is_written() {
     let written = std::fs::read_to_string(dir.path().join("refs.json")).unwrap();
     assert!(written.contains("\"seen\""), "{written}");
 }
+
+#[test]
+fn no_progress_or_noise_on_stderr_when_not_a_terminal() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk/flagsmith");
+    let output = flaglint(&fixture, &["refs"]);
+    assert!(output.status.success());
+    assert_eq!(stderr(&output), "");
+}
