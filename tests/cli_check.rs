@@ -114,6 +114,7 @@ fn every_rule_fires_on_the_demo() {
         "unused-flag beta_dashboard",
         "unused-flag banner_copy_welcome",
         "dynamic-reference -",
+        "permanent-flag search_v2",
     ] {
         assert!(
             found.iter().any(|f| f == rule),

@@ -8,6 +8,11 @@ export function Banner({ variant }: { variant: string }) {
     return null;
   }
   const color = flagsmith.getValue(Experiment.ButtonColor, { fallback: 'red' });
+  const searchLabel = flagsmith.hasFeature('search_v2') ? 'Search' : 'Find';
   const copy = flagsmith.getValue(`banner_copy_${variant}`);
-  return <div style={{ color: String(color) }}>{String(copy ?? 'Welcome')}</div>;
+  return (
+    <div style={{ color: String(color) }} title={searchLabel}>
+      {String(copy ?? 'Welcome')}
+    </div>
+  );
 }
