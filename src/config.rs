@@ -220,6 +220,25 @@ mod tests {
         assert!(err.contains("includes"), "{err}");
     }
 
+    /// flaglint.example.toml documents every key: it must load, and name each one.
+    #[test]
+    fn example_config_has_every_key() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("flaglint.example.toml");
+        let config = Config::load(&path).unwrap();
+        crate::matcher::wrapper::compile_all(&config).unwrap();
+        let text = &config.text;
+        for key in [
+            "include", "exclude", "max_file_size", "declarations", "provider", "url", "project",
+            "environments", "file", "snapshot", "cache_ttl", "stale_after_days", "exempt_tags",
+            "ignore", "severity", "pattern", "case", "key", "keys", "prefix", "sdk",
+        ] {
+            assert!(
+                text.lines().any(|l| l.trim_start().starts_with(&format!("{key} ="))),
+                "flaglint.example.toml lacks {key}"
+            );
+        }
+    }
+
     #[test]
     fn sizes() {
         assert_eq!(parse_size("2MiB"), Some(2 * 1024 * 1024));

@@ -36,7 +36,7 @@ pub fn check(context: &Context, findings: &mut Vec<Finding>) {
                 severity: Severity::Info,
                 flag: Some(flag.key.clone()),
                 location: Some(Location::of(reference)),
-                span_len: 1,
+                span_len: reference.span,
                 message: format!(
                     "`{}` is possibly used: no code reads it by name, but this dynamic key starts with {prefix:?}",
                     flag.key
