@@ -18,7 +18,7 @@ use crate::provider::FlagSource;
 pub const DEFAULT_SNAPSHOT: &str = ".flaglint/snapshot.json";
 
 /// The `[service] provider` values flaglint knows.
-pub const PROVIDERS: &[&str] = &["flagsmith", "file"];
+pub const PROVIDERS: &[&str] = &["flagsmith", "unleash", "launchdarkly", "growthbook", "file"];
 const DEFAULT_CACHE_TTL: SignedDuration = SignedDuration::from_hours(1);
 
 /// The configured source, resolved against the config file's folder.
@@ -161,6 +161,48 @@ pub fn live_source(plan: &SourcePlan, config: &Config) -> Result<Box<dyn FlagSou
         "flagsmith" => {
             let options = flagsmith_options(plan, config);
             Ok(Box::new(Flagsmith::new(options)?))
+        }
+        "unleash" => {
+            use crate::provider::unleash::{Unleash, UnleashOptions, TOKEN_VAR};
+            let Some(base_url) = service_url(config) else {
+                bail!(
+                    "provider = \"unleash\" needs the server's address: set `url` in [service] \
+                     of flaglint.toml (https://unleash.example.com) or FLAGLINT_SERVICE_URL"
+                );
+            };
+            Ok(Box::new(Unleash::new(UnleashOptions {
+                base_url,
+                api_token: std::env::var(TOKEN_VAR).unwrap_or_default(),
+                project: config.service.project.clone().unwrap_or_default(),
+                environments: plan.environments.clone(),
+                ..UnleashOptions::default()
+            })?))
+        }
+        "launchdarkly" => {
+            use crate::provider::launchdarkly::{LaunchDarkly, LaunchDarklyOptions, TOKEN_VAR};
+            let mut options = LaunchDarklyOptions {
+                api_token: std::env::var(TOKEN_VAR).unwrap_or_default(),
+                project: config.service.project.clone().unwrap_or_default(),
+                environments: plan.environments.clone(),
+                ..LaunchDarklyOptions::default()
+            };
+            if let Some(url) = service_url(config) {
+                options.base_url = url;
+            }
+            Ok(Box::new(LaunchDarkly::new(options)?))
+        }
+        "growthbook" => {
+            use crate::provider::growthbook::{GrowthBook, GrowthBookOptions, TOKEN_VAR};
+            let mut options = GrowthBookOptions {
+                api_key: std::env::var(TOKEN_VAR).unwrap_or_default(),
+                project: config.service.project.clone().unwrap_or_default(),
+                environments: plan.environments.clone(),
+                ..GrowthBookOptions::default()
+            };
+            if let Some(url) = service_url(config) {
+                options.base_url = url;
+            }
+            Ok(Box::new(GrowthBook::new(options)?))
         }
         other => bail!("provider {other:?} has no live service to read"),
     }

@@ -7,7 +7,10 @@
 //! from response bodies are scrubbed of the key before they get here.
 
 pub mod flagsmith;
+pub mod growthbook;
 pub mod http;
+pub mod launchdarkly;
+pub mod unleash;
 
 use crate::flag::FlagSet;
 
