@@ -28,7 +28,10 @@ pub trait FlagSource {
 /// with credentials in it cannot leak through a message.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
-    #[error("{credential} is not set; export it with an organisation Admin API key (Organisation settings > API Access)")]
+    #[error(
+        "{credential} is not set; export it with {}",
+        credential_hint(credential)
+    )]
     MissingCredential { credential: &'static str },
 
     #[error("{credential} contains characters that cannot be sent in an HTTP header; check for a stray newline or quote")]
@@ -169,5 +172,31 @@ fn retry_after_note(secs: Option<u64>) -> String {
     match secs {
         Some(secs) => format!(" (the service asks to wait {secs} s, longer than flaglint waits)"),
         None => String::new(),
+    }
+}
+
+/// Where a user gets the credential each provider reads.
+fn credential_hint(variable: &str) -> &'static str {
+    match variable {
+        "FLAGSMITH_API_KEY" => "an organisation Admin API key (Organisation settings > API Access)",
+        "UNLEASH_API_TOKEN" => "an Admin API token (Admin settings > API access)",
+        "LAUNCHDARKLY_API_TOKEN" => {
+            "an API access token with the Reader role (Account settings > Authorization)"
+        }
+        "GROWTHBOOK_API_KEY" => "a secret API key with read access (Settings > API Keys)",
+        _ => "the service's API credential",
+    }
+}
+
+#[cfg(test)]
+mod credential_tests {
+    use super::*;
+
+    #[test]
+    fn missing_credential_says_where_to_get_it_for_each_service() {
+        let message = |credential| ProviderError::MissingCredential { credential }.to_string();
+        assert!(message("UNLEASH_API_TOKEN").contains("Admin API token"));
+        assert!(message("FLAGSMITH_API_KEY").contains("organisation Admin API key"));
+        assert!(!message("GROWTHBOOK_API_KEY").contains("Organisation settings"));
     }
 }
