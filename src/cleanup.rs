@@ -158,21 +158,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     };
 
     let now = args.now.unwrap_or_else(Timestamp::now);
-    let settings = Settings {
-        now,
-        stale_after_days: config
-            .rules
-            .stale_after_days
-            .or(flags.stale_after_days)
-            .unwrap_or(rules::DEFAULT_STALE_AFTER_DAYS),
-        exempt_tags: config.rules.exempt_tags.clone().unwrap_or_else(|| {
-            rules::DEFAULT_EXEMPT_TAGS
-                .iter()
-                .map(|t| t.to_string())
-                .collect()
-        }),
-        service: flags.provider.clone(),
-    };
+    let settings = Settings::from_config(config, &flags, now);
     let rule_context = rules::Context::new(&code.references, &flags, &settings);
     let findings = rules::check(&rule_context);
     let meta = model::Meta {

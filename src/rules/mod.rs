@@ -151,6 +151,30 @@ pub struct Settings {
 }
 
 pub const DEFAULT_STALE_AFTER_DAYS: u32 = 30;
+
+impl Settings {
+    /// `[rules]` from flaglint.toml, else the service's own threshold, else the defaults.
+    pub fn from_config(
+        config: &crate::config::Config,
+        flags: &FlagSet,
+        now: Timestamp,
+    ) -> Settings {
+        Settings {
+            now,
+            stale_after_days: config
+                .rules
+                .stale_after_days
+                .or(flags.stale_after_days)
+                .unwrap_or(DEFAULT_STALE_AFTER_DAYS),
+            exempt_tags: config
+                .rules
+                .exempt_tags
+                .clone()
+                .unwrap_or_else(|| DEFAULT_EXEMPT_TAGS.iter().map(|t| t.to_string()).collect()),
+            service: flags.provider.clone(),
+        }
+    }
+}
 pub const DEFAULT_EXEMPT_TAGS: [&str; 2] = ["permanent", "kill-switch"];
 
 /// References matched to flags, computed once for all rules.
@@ -203,6 +227,16 @@ impl<'a> Context<'a> {
             .zip(&self.matched)
             .filter(|(r, _)| r.key.is_some())
             .map(|(r, f)| (r, *f))
+    }
+
+    /// Reads of live, non-exempt flags that serve one result everywhere: what stale-flag
+    /// and permanent-flag judge, by age.
+    pub fn uniform_reads(&self) -> impl Iterator<Item = (&'a Reference, &'a Flag, Uniform)> + '_ {
+        self.keyed().filter_map(|(reference, flag)| {
+            let flag = flag.filter(|f| !f.archived && !self.is_exempt(f))?;
+            let uniform = uniform(flag, &self.flags.environments)?;
+            Some((reference, flag, uniform))
+        })
     }
 
     /// Keys of the flags some reference reads.

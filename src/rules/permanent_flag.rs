@@ -1,6 +1,6 @@
 //! `permanent-flag`: a flag serving one result everywhere, changed recently: stale soon.
 
-use super::{date, days_between, describe, uniform, Context, Finding, Location, Rule, Severity};
+use super::{date, days_between, describe, Context, Finding, Location, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "permanent-flag",
@@ -13,14 +13,7 @@ pub const RULE: Rule = Rule {
 };
 
 pub fn check(context: &Context, findings: &mut Vec<Finding>) {
-    for (reference, flag) in context.keyed() {
-        let Some(flag) = flag else { continue };
-        if flag.archived || context.is_exempt(flag) {
-            continue;
-        }
-        let Some(uniform) = uniform(flag, &context.flags.environments) else {
-            continue;
-        };
+    for (reference, flag, uniform) in context.uniform_reads() {
         let threshold = i64::from(context.settings.stale_after_days);
         let days = uniform
             .since

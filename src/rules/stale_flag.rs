@@ -1,6 +1,6 @@
 //! `stale-flag`: the code branches on a flag that has served one result everywhere for weeks.
 
-use super::{date, days_between, describe, uniform, Context, Finding, Location, Rule, Severity};
+use super::{date, days_between, describe, Context, Finding, Location, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "stale-flag",
@@ -13,14 +13,7 @@ pub const RULE: Rule = Rule {
 };
 
 pub fn check(context: &Context, findings: &mut Vec<Finding>) {
-    for (reference, flag) in context.keyed() {
-        let Some(flag) = flag else { continue };
-        if flag.archived || context.is_exempt(flag) {
-            continue;
-        }
-        let Some(uniform) = uniform(flag, &context.flags.environments) else {
-            continue;
-        };
+    for (reference, flag, uniform) in context.uniform_reads() {
         let Some(since) = uniform.since else { continue };
         let days = days_between(since, context.settings.now);
         if days < i64::from(context.settings.stale_after_days) {
