@@ -1,6 +1,6 @@
 ; sdk: configcat
 ; packages: configcat-js configcat-node configcat-common @configcat/sdk configcat-react
-; triggers: getValue getValueAsync getValueDetails getValueDetailsAsync useFeatureFlag
+; triggers: getValue getValueAsync getValueDetails getValueDetailsAsync useFeatureFlag withConfigCatClient
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   configcat-common@9.4.1: lib/ConfigCatClient.d.ts (IConfigCatClient.getValueAsync(key, defaultValue, user?),

@@ -1,6 +1,6 @@
 ; sdk: devcycle
 ; packages: @devcycle/js-client-sdk @devcycle/nodejs-server-sdk @devcycle/js-cloud-server-sdk @devcycle/react-client-sdk
-; triggers: variable( useVariable useVariableValue useDVCVariable RenderIfEnabled SwapComponents
+; triggers: variable( useVariable useVariableValue useDVCVariable RenderIfEnabled SwapComponents variableValue variableKey
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   @devcycle/js-client-sdk@1.47.10: src/Client.d.ts (DevCycleClient.variable(key, defaultValue),

@@ -1,6 +1,6 @@
 ; sdk: openfeature
 ; packages: @openfeature/server-sdk @openfeature/web-sdk @openfeature/react-sdk @openfeature/js-sdk
-; triggers: getBooleanValue getStringValue getNumberValue getObjectValue getBooleanDetails getStringDetails getNumberDetails getObjectDetails FlagValue FlagDetails useFlag useSuspenseFlag FeatureFlag flagValueMap InMemoryProvider putConfiguration
+; triggers: getBooleanValue getStringValue getNumberValue getObjectValue getBooleanDetails getStringDetails getNumberDetails getObjectDetails useFlag useSuspenseFlag FeatureFlag flagValueMap InMemoryProvider putConfiguration useBooleanFlagValue useBooleanFlagDetails useStringFlagValue useStringFlagDetails useNumberFlagValue useNumberFlagDetails useObjectFlagValue useObjectFlagDetails OpenFeatureTestProvider TypedInMemoryProvider
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   @openfeature/server-sdk@1.23.0: dist/types.d.ts (OpenFeature: OpenFeatureAPI with getClient(),

@@ -1,6 +1,6 @@
 ; sdk: statsig
 ; packages: statsig-node @statsig/statsig-node-core statsig-js @statsig/js-client statsig-react @statsig/react-bindings
-; triggers: checkGate getFeatureGate getConfig getDynamicConfig getExperiment getLayer useGate useFeatureGate useExperiment useDynamicConfig useConfig useLayer
+; triggers: checkGate getFeatureGate getConfig getDynamicConfig getExperiment getLayer useGate useFeatureGate useExperiment useDynamicConfig useConfig useLayer checkGateSync checkGateWithExposureLoggingDisabled checkGateWithExposureLoggingDisabledSync getConfigSync getConfigWithExposureLoggingDisabled getConfigWithExposureLoggingDisabledSync getExperimentSync getExperimentWithExposureLoggingDisabled getExperimentWithExposureLoggingDisabledSync getFeatureGateSync getFeatureGateWithExposureLoggingDisabled getFeatureGateWithExposureLoggingDisabledSync getLayerSync getLayerWithExposureLoggingDisabled getLayerWithExposureLoggingDisabledSync useConfigWithExposureLoggingDisabled useExperimentWithExposureLoggingDisabled useGateValue useGateWithExposureLoggingDisabled useLayerWithExposureLoggingDisabled
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   statsig-node@6.5.2: dist/index.d.ts (default export Statsig: checkGate(user, gateName, options?),

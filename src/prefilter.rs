@@ -10,6 +10,13 @@ pub struct Prefilter {
     automaton: Option<AhoCorasick>,
     /// For each trigger word, the set of SDKs (bit per SDK index) that list it.
     owners: Vec<u64>,
+    /// For each trigger word: must it start / end at an identifier boundary?
+    bounded: Vec<(bool, bool)>,
+}
+
+/// A character that continues a JS identifier.
+fn is_identifier_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 
 impl Prefilter {
@@ -21,8 +28,24 @@ impl Prefilter {
             .iter()
             .map(|(_, sdks)| sdks.iter().fold(0u64, |set, sdk| set | (1u64 << sdk)))
             .collect();
+        // A word is matched as a whole identifier (`useFeature` is not in `useFeaturedPost`);
+        // an end that is punctuation (`feature(`, `@unleash/nextjs`) needs no boundary there.
+        let bounded = words
+            .iter()
+            .map(|(w, _)| {
+                let bytes = w.as_bytes();
+                (
+                    bytes.first().is_some_and(|b| is_identifier_byte(*b)),
+                    bytes.last().is_some_and(|b| is_identifier_byte(*b)),
+                )
+            })
+            .collect();
         let automaton = AhoCorasick::new(words.iter().map(|(w, _)| w.as_str())).ok();
-        Prefilter { automaton, owners }
+        Prefilter {
+            automaton,
+            owners,
+            bounded,
+        }
     }
 
     /// The SDKs whose trigger words occur in `haystack`, as a bit set (0: none).
@@ -33,7 +56,19 @@ impl Prefilter {
         let all = self.owners.iter().fold(0u64, |set, o| set | o);
         let mut found = 0u64;
         for hit in automaton.find_overlapping_iter(haystack) {
-            found |= self.owners[hit.pattern().as_usize()];
+            let word = hit.pattern().as_usize();
+            let (start, end) = self.bounded[word];
+            if start && hit.start() > 0 && is_identifier_byte(haystack[hit.start() - 1]) {
+                continue;
+            }
+            if end
+                && haystack
+                    .get(hit.end())
+                    .is_some_and(|b| is_identifier_byte(*b))
+            {
+                continue;
+            }
+            found |= self.owners[word];
             if found == all {
                 break;
             }
@@ -54,8 +89,22 @@ mod tests {
             ("useFlag".into(), vec![1]),
             ("useFlags".into(), vec![0]),
         ]);
-        assert_eq!(filter.sdks_in(b"const a = useFlags(['x'])"), 0b011);
+        assert_eq!(filter.sdks_in(b"const a = useFlags(['x'])"), 0b001);
         assert_eq!(filter.sdks_in(b"x.getValue('k')"), 0b101);
         assert_eq!(filter.sdks_in(b"const a = settings.read('x')"), 0);
+        // Whole identifiers only.
+        assert_eq!(
+            filter.sdks_in(b"useFlagsy(); myhasFeature(); getValueOf()"),
+            0
+        );
+        assert_eq!(filter.sdks_in(b"x.hasFeature?.('k')"), 0b001);
+    }
+
+    #[test]
+    fn punctuation_ends_need_no_boundary() {
+        let filter = Prefilter::new(&[("feature(".into(), vec![0]), ("unleash".into(), vec![1])]);
+        assert_eq!(filter.sdks_in(b"gb.feature('x')"), 0b01);
+        assert_eq!(filter.sdks_in(b"import { x } from 'unleash-client'"), 0b10);
+        assert_eq!(filter.sdks_in(b"unleashed()"), 0);
     }
 }
