@@ -4,6 +4,9 @@
 //! (`hasMore`, `nextOffset`), and every failure must end as an error that names the endpoint
 //! and `GROWTHBOOK_API_KEY`, and never the key.
 
+#[path = "support/server.rs"]
+mod server;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,7 +16,7 @@ use flaglint::provider::{FlagSource, ProviderError};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
-use replay::{Replay, Reply};
+use server::{normalize_line, Reply, Server};
 
 /// A fake secret key in GrowthBook's format.
 const KEY: &str = "secret_admin_FAKEfakeFAKEfake0123456789";
@@ -55,8 +58,8 @@ fn check_key(authorization: Option<&str>) -> Option<Reply> {
     }
 }
 
-fn server() -> Replay {
-    let replay = Replay::start(check_key);
+fn server() -> Server {
+    let replay = Server::start(check_key);
     replay.respond("GET", PROJECTS, ok("projects.json"));
     replay.respond("GET", ENVIRONMENTS, ok("environments.json"));
     replay.respond("GET", PAGE_1, ok("features__page_1.json"));
@@ -66,7 +69,7 @@ fn server() -> Replay {
     replay
 }
 
-fn options(replay: &Replay) -> GrowthBookOptions {
+fn options(replay: &Server) -> GrowthBookOptions {
     GrowthBookOptions {
         base_url: replay.origin().to_owned(),
         api_key: KEY.to_owned(),
@@ -197,7 +200,7 @@ fn every_page_is_read_with_a_bearer_key() {
     let lines: Vec<String> = replay
         .request_lines()
         .iter()
-        .map(|l| replay::normalize_line(l))
+        .map(|l| normalize_line(l))
         .collect();
     let stale = stale_target();
     let expected: Vec<String> = [
@@ -209,7 +212,7 @@ fn every_page_is_read_with_a_bearer_key() {
         stale.as_str(),
     ]
     .iter()
-    .map(|t| replay::normalize_line(&format!("GET {t}")))
+    .map(|t| normalize_line(&format!("GET {t}")))
     .collect();
     assert_eq!(lines, expected);
     for seen in replay.requests() {
@@ -474,264 +477,4 @@ fn a_key_echoed_by_the_server_is_scrubbed_and_debug_hides_it() {
         ..options(&other)
     });
     assert_eq!(with_api.flags.len(), 9);
-}
-
-/// A replay server on 127.0.0.1 for provider tests: routes by method, path and query
-/// (parameter order ignored, percent-decoded), later routes first, each request recorded.
-mod replay {
-    use std::sync::{Arc, Mutex};
-    use std::thread::JoinHandle;
-    use std::time::Duration;
-
-    use serde_json::Value;
-
-    #[derive(Debug, Clone)]
-    pub struct Reply {
-        pub status: u16,
-        pub headers: Vec<(String, String)>,
-        pub body: Vec<u8>,
-        pub delay: Duration,
-    }
-
-    impl Reply {
-        pub fn json(status: u16, body: impl Into<String>) -> Reply {
-            Reply::raw(
-                status,
-                "application/json; charset=utf-8",
-                body.into().into_bytes(),
-            )
-        }
-
-        pub fn value(status: u16, body: &Value) -> Reply {
-            Reply::json(status, body.to_string())
-        }
-
-        pub fn raw(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
-            Reply {
-                status,
-                headers: vec![("Content-Type".to_owned(), content_type.to_owned())],
-                body,
-                delay: Duration::ZERO,
-            }
-        }
-
-        pub fn header(mut self, name: &str, value: &str) -> Reply {
-            self.headers.push((name.to_owned(), value.to_owned()));
-            self
-        }
-    }
-
-    #[derive(Debug, Clone)]
-    pub struct Seen {
-        pub method: String,
-        pub url: String,
-        pub authorization: Option<String>,
-    }
-
-    type Key = (String, String, Vec<(String, String)>);
-    type AuthCheck = fn(Option<&str>) -> Option<Reply>;
-
-    struct Route {
-        key: Key,
-        reply: Reply,
-        remaining: Option<usize>,
-    }
-
-    struct State {
-        routes: Vec<Route>,
-        seen: Vec<Seen>,
-    }
-
-    pub struct Replay {
-        origin: String,
-        state: Arc<Mutex<State>>,
-        server: Arc<tiny_http::Server>,
-        thread: Option<JoinHandle<()>>,
-    }
-
-    impl Replay {
-        pub fn start(auth: AuthCheck) -> Replay {
-            let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind"));
-            let origin = format!("http://{}", server.server_addr().to_ip().expect("ip"));
-            let state = Arc::new(Mutex::new(State {
-                routes: Vec::new(),
-                seen: Vec::new(),
-            }));
-            let thread = {
-                let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-                std::thread::spawn(move || {
-                    while let Ok(request) = server.recv() {
-                        handle(&state, auth, request);
-                    }
-                })
-            };
-            Replay {
-                origin,
-                state,
-                server,
-                thread: Some(thread),
-            }
-        }
-
-        pub fn origin(&self) -> &str {
-            &self.origin
-        }
-
-        /// Serve `reply` for this method, path and query (routes added later win).
-        pub fn respond(&self, method: &str, target: &str, reply: Reply) {
-            self.add(method, target, reply, None);
-        }
-
-        /// As `respond`, for the first `times` requests only.
-        pub fn respond_times(&self, method: &str, target: &str, times: usize, reply: Reply) {
-            self.add(method, target, reply, Some(times));
-        }
-
-        fn add(&self, method: &str, target: &str, reply: Reply, remaining: Option<usize>) {
-            self.lock().routes.push(Route {
-                key: key(method, target),
-                reply,
-                remaining,
-            });
-        }
-
-        pub fn requests(&self) -> Vec<Seen> {
-            self.lock().seen.clone()
-        }
-
-        pub fn request_lines(&self) -> Vec<String> {
-            self.lock()
-                .seen
-                .iter()
-                .map(|s| format!("{} {}", s.method, s.url))
-                .collect()
-        }
-
-        pub fn count(&self, method: &str, target: &str) -> usize {
-            let wanted = key(method, target);
-            self.lock()
-                .seen
-                .iter()
-                .filter(|s| key(&s.method, &s.url) == wanted)
-                .count()
-        }
-
-        fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-            self.state.lock().unwrap_or_else(|e| e.into_inner())
-        }
-    }
-
-    impl Drop for Replay {
-        fn drop(&mut self) {
-            self.server.unblock();
-            if let Some(thread) = self.thread.take() {
-                let _ = thread.join();
-            }
-        }
-    }
-
-    fn handle(state: &Mutex<State>, auth: AuthCheck, mut request: tiny_http::Request) {
-        let mut body = Vec::new();
-        let _ = request.as_reader().read_to_end(&mut body);
-        let method = request.method().as_str().to_uppercase();
-        let url = request.url().to_owned();
-        let authorization = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Authorization"))
-            .map(|h| h.value.as_str().to_owned());
-        let reply = {
-            let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-            state.seen.push(Seen {
-                method: method.clone(),
-                url: url.clone(),
-                authorization: authorization.clone(),
-            });
-            match auth(authorization.as_deref()) {
-                Some(denied) => denied,
-                None => {
-                    let wanted = key(&method, &url);
-                    let found = state
-                        .routes
-                        .iter_mut()
-                        .rev()
-                        .find(|r| r.key == wanted && r.remaining != Some(0));
-                    match found {
-                        Some(route) => {
-                            if let Some(n) = route.remaining.as_mut() {
-                                *n -= 1;
-                            }
-                            route.reply.clone()
-                        }
-                        None => {
-                            eprintln!("replay: no route for {method} {url}");
-                            Reply::json(404, r#"{"message":"no route in the replay"}"#)
-                        }
-                    }
-                }
-            }
-        };
-        let mut response =
-            tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
-        for (name, value) in &reply.headers {
-            if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-                response.add_header(header);
-            }
-        }
-        if reply.delay.is_zero() {
-            let _ = request.respond(response);
-        } else {
-            std::thread::spawn(move || {
-                std::thread::sleep(reply.delay);
-                let _ = request.respond(response);
-            });
-        }
-    }
-
-    /// `GET /a?x=1&y=2` with the query decoded and sorted, for comparing request lines.
-    pub fn normalize_line(line: &str) -> String {
-        let (method, target) = line.split_once(' ').unwrap_or(("", line));
-        let (m, path, query) = key(method, target);
-        let query: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        format!("{m} {path}?{}", query.join("&"))
-    }
-
-    fn key(method: &str, target: &str) -> Key {
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        let mut pairs: Vec<(String, String)> = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (decode(k), decode(v))
-            })
-            .collect();
-        pairs.sort();
-        (method.to_uppercase(), decode(path), pairs)
-    }
-
-    fn decode(text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'+' => out.push(b' '),
-                b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(high), Some(low)) => {
-                        out.push(high * 16 + low);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                },
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    fn hex(digit: u8) -> Option<u8> {
-        (digit as char).to_digit(16).map(|d| d as u8)
-    }
 }

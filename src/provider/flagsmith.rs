@@ -7,14 +7,14 @@
 //! quirks relied on are those recorded in `fixtures/flagsmith-api/README.md`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::http::{Auth, HttpOptions, JsonClient, Secret};
+use super::common::{find_project, person_name, provider_options, Project};
+use super::http::JsonClient;
 use super::{FlagSource, ProviderError};
 use crate::flag::{EnvState, Flag, FlagSet};
 
@@ -48,31 +48,11 @@ pub struct FlagsmithOptions {
     pub timeout: Duration,
 }
 
-impl Default for FlagsmithOptions {
-    fn default() -> Self {
-        FlagsmithOptions {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            api_key: String::new(),
-            project: String::new(),
-            environments: Vec::new(),
-            retry_base: Duration::from_millis(500),
-            timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-impl fmt::Debug for FlagsmithOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FlagsmithOptions")
-            .field("base_url", &self.base_url)
-            .field("api_key", &"***")
-            .field("project", &self.project)
-            .field("environments", &self.environments)
-            .field("retry_base", &self.retry_base)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
+provider_options!(FlagsmithOptions {
+    secret: api_key,
+    base_url: DEFAULT_BASE_URL,
+    project: "",
+});
 
 /// A code-reference scan as `POST /projects/{id}/code-references/` takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,37 +75,17 @@ pub struct CodeReference {
 }
 
 /// The Flagsmith flag source. The API key lives only inside its HTTP client.
+#[derive(Debug)]
 pub struct Flagsmith {
     options: FlagsmithOptions,
     client: JsonClient,
 }
 
-impl fmt::Debug for Flagsmith {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Flagsmith")
-            .field("options", &self.options)
-            .field("client", &self.client)
-            .finish()
-    }
-}
-
 impl Flagsmith {
     /// Validates the URL (https, or http to loopback) and the key; sends nothing yet.
     pub fn new(mut options: FlagsmithOptions) -> Result<Self, ProviderError> {
-        let key = Secret::new(std::mem::take(&mut options.api_key));
-        let client = JsonClient::new(
-            &options.base_url,
-            Auth {
-                scheme: "Api-Key",
-                secret: key,
-                credential: API_KEY_VAR,
-            },
-            HttpOptions {
-                timeout: options.timeout,
-                retry_base: options.retry_base,
-                ..HttpOptions::default()
-            },
-        )?;
+        let base = options.base_url.clone();
+        let client = options.client(&base, "Api-Key", API_KEY_VAR)?;
         Ok(Flagsmith { options, client })
     }
 
@@ -144,33 +104,9 @@ impl Flagsmith {
         // A bare array today; read as a list so a paginated future version still works.
         let projects: Vec<ApiProject> = self.client.get_all("projects/", &[])?;
         let wanted = self.options.project.trim();
-        let found = if wanted.is_empty() && projects.len() == 1 {
-            projects.first()
-        } else {
-            wanted
-                .parse::<u64>()
-                .ok()
-                .and_then(|id| projects.iter().find(|p| p.id == id))
-                .or_else(|| projects.iter().find(|p| p.name == wanted))
-                .or_else(|| {
-                    let mut same = projects
-                        .iter()
-                        .filter(|p| p.name.eq_ignore_ascii_case(wanted));
-                    match (same.next(), same.next()) {
-                        (Some(only), None) => Some(only),
-                        _ => None,
-                    }
-                })
-        };
-        match found {
-            Some(project) => Ok(project.clone()),
-            None => Err(ProviderError::UnknownProject {
-                wanted: wanted.to_owned(),
-                available: projects
-                    .iter()
-                    .map(|p| format!("{} (id {})", p.name, p.id))
-                    .collect(),
-            }),
+        match projects.as_slice() {
+            [only] if wanted.is_empty() => Ok(only.clone()),
+            _ => find_project(&projects, wanted).cloned(),
         }
     }
 
@@ -716,6 +652,20 @@ struct ApiProject {
     enable_dynamo_db: bool,
 }
 
+impl Project for ApiProject {
+    fn has_id(&self, wanted: &str) -> bool {
+        wanted.parse::<u64>().ok() == Some(self.id)
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn label(&self) -> String {
+        format!("{} (id {})", self.name, self.id)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct ApiEnvironment {
     id: u64,
@@ -819,20 +769,12 @@ struct ApiUser {
 
 impl ApiUser {
     fn display_name(&self) -> String {
-        let name = [self.first_name.as_deref(), self.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !name.is_empty() {
-            name
-        } else if let Some(email) = self.email.as_deref().filter(|e| !e.is_empty()) {
-            email.to_owned()
-        } else {
-            format!("user {}", self.id.unwrap_or_default())
-        }
+        person_name(
+            self.first_name.as_deref(),
+            self.last_name.as_deref(),
+            self.email.as_deref(),
+        )
+        .unwrap_or_else(|| format!("user {}", self.id.unwrap_or_default()))
     }
 }
 

@@ -17,7 +17,6 @@
 //! `dateUpdated`: the v1 list has no per-environment change time.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -25,8 +24,12 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::http::{Auth, HttpOptions, JsonClient, Secret};
-use super::{Detail, FlagSource, ProviderError};
+use super::common::{
+    find_project, keep_message, provider_options, same_total, select_environments, server_root,
+    too_many_pages, ApiProject, MAX_PAGES,
+};
+use super::http::JsonClient;
+use super::{FlagSource, ProviderError};
 use crate::flag::{EnvState, Flag, FlagSet};
 
 /// Where the caller reads the secret key from; named in authentication errors.
@@ -36,7 +39,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.growthbook.io";
 
 /// The server's maximum page size.
 const PAGE_LIMIT: usize = 100;
-const MAX_PAGES: usize = 5_000;
 /// Feature ids per stale-features call.
 const STALE_BATCH: usize = 100;
 
@@ -57,69 +59,29 @@ pub struct GrowthBookOptions {
     pub timeout: Duration,
 }
 
-impl Default for GrowthBookOptions {
-    fn default() -> Self {
-        GrowthBookOptions {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            api_key: String::new(),
-            project: String::new(),
-            environments: Vec::new(),
-            retry_base: Duration::from_millis(500),
-            timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-impl fmt::Debug for GrowthBookOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GrowthBookOptions")
-            .field("base_url", &self.base_url)
-            .field("api_key", &"***")
-            .field("project", &self.project)
-            .field("environments", &self.environments)
-            .field("retry_base", &self.retry_base)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
+provider_options!(GrowthBookOptions {
+    secret: api_key,
+    base_url: DEFAULT_BASE_URL,
+    project: "",
+});
 
 /// The GrowthBook flag source. The key lives only inside its HTTP client.
+#[derive(Debug)]
 pub struct GrowthBook {
     options: GrowthBookOptions,
     client: JsonClient,
 }
 
-impl fmt::Debug for GrowthBook {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GrowthBook")
-            .field("options", &self.options)
-            .field("client", &self.client)
-            .finish()
-    }
-}
-
 impl GrowthBook {
     /// Validates the URL (https, or http to loopback) and the key; sends nothing yet.
     pub fn new(mut options: GrowthBookOptions) -> Result<Self, ProviderError> {
-        let key = Secret::new(std::mem::take(&mut options.api_key));
         let base = if options.base_url.trim().is_empty() {
             DEFAULT_BASE_URL.to_owned()
         } else {
             options.base_url.clone()
         };
-        let client = JsonClient::new(
-            &server_root(&base, &["api/v1", "api"]),
-            Auth {
-                scheme: "Bearer",
-                secret: key,
-                credential: TOKEN_VAR,
-            },
-            HttpOptions {
-                timeout: options.timeout,
-                retry_base: options.retry_base,
-                ..HttpOptions::default()
-            },
-        )?;
+        let client =
+            options.client(&server_root(&base, &["api/v1", "api"]), "Bearer", TOKEN_VAR)?;
         Ok(GrowthBook { options, client })
     }
 
@@ -128,7 +90,7 @@ impl GrowthBook {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, ProviderError> {
-        self.client.get(path, query).map_err(tidy_error)
+        self.client.get(path, query).map_err(keep_message)
     }
 
     /// Every page of a `{<list>, hasMore, nextOffset, total}` list.
@@ -147,8 +109,7 @@ impl GrowthBook {
             let mut query: Vec<(&str, &str)> = filter.to_vec();
             query.push(("limit", &limit));
             query.push(("offset", &offset_text));
-            let endpoint =
-                super::http::endpoint(&reqwest::Method::GET, &self.client.url(path, &query)?);
+            let endpoint = self.client.get_endpoint(path, &query)?;
             let mut page: Value = self.get(path, &query)?;
             let items =
                 page.get_mut(field)
@@ -170,16 +131,7 @@ impl GrowthBook {
                     path: "(top level)".to_owned(),
                     reason: e.to_string(),
                 })?;
-            if let (Some(before), Some(now)) = (total, meta.total) {
-                if before != now {
-                    return Err(ProviderError::Inconsistent {
-                        what: format!(
-                            "{endpoint}: the total went from {before} to {now} between pages"
-                        ),
-                    });
-                }
-            }
-            total = total.or(meta.total);
+            same_total(&mut total, meta.total, &endpoint)?;
             all.extend(items);
             if !meta.has_more {
                 if let Some(total) = total.filter(|t| *t != all.len() as u64) {
@@ -200,10 +152,7 @@ impl GrowthBook {
                 }
             }
         }
-        Err(ProviderError::Pagination {
-            endpoint: format!("GET /{path}"),
-            reason: format!("more than {MAX_PAGES} pages"),
-        })
+        Err(too_many_pages(format!("GET /{path}")))
     }
 
     fn project(&self) -> Result<Option<ApiProject>, ProviderError> {
@@ -212,29 +161,7 @@ impl GrowthBook {
             return Ok(None);
         }
         let projects: Vec<ApiProject> = self.pages("api/v1/projects", "projects", &[])?;
-        let found = projects
-            .iter()
-            .find(|p| p.id == wanted)
-            .or_else(|| projects.iter().find(|p| p.name == wanted))
-            .or_else(|| {
-                let mut same = projects
-                    .iter()
-                    .filter(|p| p.name.eq_ignore_ascii_case(wanted));
-                match (same.next(), same.next()) {
-                    (Some(only), None) => Some(only),
-                    _ => None,
-                }
-            });
-        match found {
-            Some(project) => Ok(Some(project.clone())),
-            None => Err(ProviderError::UnknownProject {
-                wanted: wanted.to_owned(),
-                available: projects
-                    .iter()
-                    .map(|p| format!("{} (id {})", p.name, p.id))
-                    .collect(),
-            }),
-        }
+        Ok(Some(find_project(&projects, wanted)?.clone()))
     }
 
     fn environments(&self, project: Option<&ApiProject>) -> Result<Vec<String>, ProviderError> {
@@ -249,36 +176,13 @@ impl GrowthBook {
             })
             .map(|e| e.id)
             .collect();
-        if all.is_empty() {
-            return Err(ProviderError::NoEnvironments {
-                project: label,
-                credential: TOKEN_VAR,
-            });
-        }
-        let wanted = &self.options.environments;
-        let missing: Vec<String> = wanted
-            .iter()
-            .filter(|w| !all.contains(w))
-            .cloned()
-            .collect();
-        if !missing.is_empty() {
-            return Err(ProviderError::UnknownEnvironment {
-                project: label,
-                missing,
-                available: all,
-            });
-        }
-        let mut seen = HashSet::new();
-        if let Some(dup) = all.iter().find(|e| !seen.insert(e.as_str())) {
-            return Err(ProviderError::DuplicateEnvironment {
-                project: label,
-                name: dup.clone(),
-            });
-        }
-        Ok(all
-            .into_iter()
-            .filter(|e| wanted.is_empty() || wanted.contains(e))
-            .collect())
+        select_environments(
+            &label,
+            all,
+            |all| all,
+            &self.options.environments,
+            TOKEN_VAR,
+        )
     }
 
     /// GrowthBook's verdicts by feature id; empty when the server predates the endpoint.
@@ -571,85 +475,6 @@ fn non_empty_condition(value: Option<&Value>) -> bool {
     }
 }
 
-/// The API host with a trailing API suffix removed.
-fn server_root(url: &str, suffixes: &[&str]) -> String {
-    let mut root = url.trim().trim_end_matches('/').to_owned();
-    for suffix in suffixes {
-        if let Some(stripped) = root.strip_suffix(&format!("/{suffix}")) {
-            root = stripped.to_owned();
-            break;
-        }
-    }
-    format!("{root}/")
-}
-
-/// GrowthBook error bodies are `{"message"}`: keep the message.
-fn tidy_error(error: ProviderError) -> ProviderError {
-    fn tidy(detail: Detail) -> Detail {
-        Detail(
-            detail
-                .0
-                .map(|text| match serde_json::from_str::<Value>(&text) {
-                    Ok(Value::Object(map)) => match map.get("message") {
-                        Some(Value::String(message)) => message.clone(),
-                        _ => text,
-                    },
-                    _ => text,
-                }),
-        )
-    }
-    match error {
-        ProviderError::Unauthorized {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::Unauthorized {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::Forbidden {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::Forbidden {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::NotFound {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::NotFound {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::Server {
-            endpoint,
-            status,
-            attempts,
-            detail,
-        } => ProviderError::Server {
-            endpoint,
-            status,
-            attempts,
-            detail: tidy(detail),
-        },
-        ProviderError::Status {
-            endpoint,
-            status,
-            detail,
-        } => ProviderError::Status {
-            endpoint,
-            status,
-            detail: tidy(detail),
-        },
-        other => other,
-    }
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ApiPageFields {
@@ -659,12 +484,6 @@ struct ApiPageFields {
     next_offset: Option<u64>,
     #[serde(default)]
     total: Option<u64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct ApiProject {
-    id: String,
-    name: String,
 }
 
 #[derive(Debug, Deserialize)]

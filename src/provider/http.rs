@@ -207,6 +207,15 @@ impl JsonClient {
         Ok(url)
     }
 
+    /// `GET /path?query`: how messages name a GET of `path` with `query`.
+    pub fn get_endpoint(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<String, ProviderError> {
+        Ok(endpoint(&Method::GET, &self.url(path, query)?))
+    }
+
     /// GET one JSON document.
     pub fn get<T: DeserializeOwned>(
         &self,

@@ -16,7 +16,6 @@
 //! targeting last changed.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fmt;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -24,8 +23,12 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::http::{Auth, HttpOptions, JsonClient, Secret};
-use super::{Detail, FlagSource, ProviderError};
+use super::common::{
+    keep_message, person_name, provider_options, same_total, seg, select_environments, server_root,
+    too_many_pages, MAX_PAGES,
+};
+use super::http::JsonClient;
+use super::{FlagSource, ProviderError};
 use crate::flag::{EnvState, Flag, FlagSet};
 
 /// Where the caller reads the access token from; named in authentication errors.
@@ -36,7 +39,6 @@ pub const DEFAULT_BASE_URL: &str = "https://app.launchdarkly.com";
 pub const DEFAULT_PROJECT: &str = "default";
 
 const PAGE_LIMIT: &str = "100";
-const MAX_PAGES: usize = 5_000;
 
 /// What to read and how hard to try.
 #[derive(Clone)]
@@ -55,71 +57,30 @@ pub struct LaunchDarklyOptions {
     pub timeout: Duration,
 }
 
-impl Default for LaunchDarklyOptions {
-    fn default() -> Self {
-        LaunchDarklyOptions {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            api_token: String::new(),
-            project: DEFAULT_PROJECT.to_owned(),
-            environments: Vec::new(),
-            retry_base: Duration::from_millis(500),
-            timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-impl fmt::Debug for LaunchDarklyOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LaunchDarklyOptions")
-            .field("base_url", &self.base_url)
-            .field("api_token", &"***")
-            .field("project", &self.project)
-            .field("environments", &self.environments)
-            .field("retry_base", &self.retry_base)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
+provider_options!(LaunchDarklyOptions {
+    secret: api_token,
+    base_url: DEFAULT_BASE_URL,
+    project: DEFAULT_PROJECT,
+});
 
 /// The LaunchDarkly flag source. The token lives only inside its HTTP client.
+#[derive(Debug)]
 pub struct LaunchDarkly {
     options: LaunchDarklyOptions,
     client: JsonClient,
 }
 
-impl fmt::Debug for LaunchDarkly {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LaunchDarkly")
-            .field("options", &self.options)
-            .field("client", &self.client)
-            .finish()
-    }
-}
-
 impl LaunchDarkly {
     /// Validates the URL (https, or http to loopback) and the token; sends nothing yet.
     pub fn new(mut options: LaunchDarklyOptions) -> Result<Self, ProviderError> {
-        let token = Secret::new(std::mem::take(&mut options.api_token));
         let base = if options.base_url.trim().is_empty() {
             DEFAULT_BASE_URL.to_owned()
         } else {
             options.base_url.clone()
         };
-        let client = JsonClient::new(
-            &server_root(&base, &["api/v2"]),
-            Auth {
-                // `Authorization: <token>`: the empty scheme leaves a leading space, which
-                // HTTP servers strip.
-                scheme: "",
-                secret: token,
-                credential: TOKEN_VAR,
-            },
-            HttpOptions {
-                timeout: options.timeout,
-                retry_base: options.retry_base,
-                ..HttpOptions::default()
-            },
-        )?;
+        // `Authorization: <token>`: the empty scheme leaves a leading space, which HTTP
+        // servers strip.
+        let client = options.client(&server_root(&base, &["api/v2"]), "", TOKEN_VAR)?;
         if options.project.trim().is_empty() {
             options.project = DEFAULT_PROJECT.to_owned();
         }
@@ -131,7 +92,7 @@ impl LaunchDarkly {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, ProviderError> {
-        self.client.get(path, query).map_err(tidy_error)
+        self.client.get(path, query).map_err(keep_message)
     }
 
     /// Every page of a `{items, totalCount, _links}` collection, following `_links.next`.
@@ -140,8 +101,7 @@ impl LaunchDarkly {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<Vec<T>, ProviderError> {
-        let first = self.client.url(path, query)?;
-        let first_endpoint = super::http::endpoint(&reqwest::Method::GET, &first);
+        let first_endpoint = self.client.get_endpoint(path, query)?;
         let mut items: Vec<T> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut next: Option<String> = None;
@@ -151,16 +111,7 @@ impl LaunchDarkly {
                 None => self.get(path, query)?,
                 Some(target) => self.get(target, &[])?,
             };
-            if let (Some(before), Some(now)) = (total, page.total_count) {
-                if before != now {
-                    return Err(ProviderError::Inconsistent {
-                        what: format!(
-                            "{first_endpoint}: the total went from {before} to {now} between pages"
-                        ),
-                    });
-                }
-            }
-            total = total.or(page.total_count);
+            same_total(&mut total, page.total_count, &first_endpoint)?;
             let got = page.items.len();
             items.extend(page.items);
             let Some(href) = page.links.get("next").and_then(|l| l.href.clone()) else {
@@ -181,10 +132,7 @@ impl LaunchDarkly {
             }
             next = Some(target);
         }
-        Err(ProviderError::Pagination {
-            endpoint: first_endpoint,
-            reason: format!("more than {MAX_PAGES} pages"),
-        })
+        Err(too_many_pages(first_endpoint))
     }
 
     /// A `_links.next.href` (`/api/v2/flags/default?limit=100&offset=100...`) as a path
@@ -214,44 +162,23 @@ impl LaunchDarkly {
             &format!("api/v2/projects/{}/environments", seg(project)),
             &[("limit", PAGE_LIMIT)],
         )?;
-        if all.is_empty() {
-            return Err(ProviderError::NoEnvironments {
-                project: project.to_owned(),
-                credential: TOKEN_VAR,
-            });
-        }
-        let keys: Vec<&str> = all.iter().map(|e| e.key.as_str()).collect();
-        let wanted = &self.options.environments;
-        let missing: Vec<String> = wanted
-            .iter()
-            .filter(|w| !keys.contains(&w.as_str()))
-            .cloned()
-            .collect();
-        if !missing.is_empty() {
-            return Err(ProviderError::UnknownEnvironment {
-                project: project.to_owned(),
-                missing,
-                available: all
-                    .iter()
-                    .map(|e| match e.name.as_deref() {
-                        Some(name) if name != e.key => format!("{} ({name})", e.key),
-                        _ => e.key.clone(),
-                    })
-                    .collect(),
-            });
-        }
-        let mut unique = HashSet::new();
-        if let Some(dup) = keys.iter().find(|k| !unique.insert(**k)) {
-            return Err(ProviderError::DuplicateEnvironment {
-                project: project.to_owned(),
-                name: (*dup).to_owned(),
-            });
-        }
-        Ok(keys
-            .into_iter()
-            .filter(|k| wanted.is_empty() || wanted.iter().any(|w| w == k))
-            .map(str::to_owned)
-            .collect())
+        let keys: Vec<String> = all.iter().map(|e| e.key.clone()).collect();
+        // Listed by key, with the name when it says more.
+        let available = |_: Vec<String>| {
+            all.iter()
+                .map(|e| match e.name.as_deref() {
+                    Some(name) if name != e.key => format!("{} ({name})", e.key),
+                    _ => e.key.clone(),
+                })
+                .collect()
+        };
+        select_environments(
+            project,
+            keys,
+            available,
+            &self.options.environments,
+            TOKEN_VAR,
+        )
     }
 
     fn flags(
@@ -331,18 +258,11 @@ impl FlagSource for LaunchDarkly {
 fn flag_of(listed: &ApiFlag) -> Flag {
     let mut owners = Vec::new();
     if let Some(member) = &listed.maintainer {
-        let name = [member.first_name.as_deref(), member.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !name.is_empty() {
-            owners.push(name);
-        } else if let Some(email) = member.email.as_deref().filter(|e| !e.is_empty()) {
-            owners.push(email.to_owned());
-        }
+        owners.extend(person_name(
+            member.first_name.as_deref(),
+            member.last_name.as_deref(),
+            member.email.as_deref(),
+        ));
     }
     if let Some(team) = &listed.maintainer_team {
         owners.push(team.name.clone().unwrap_or_else(|| team.key.clone()));
@@ -461,99 +381,6 @@ fn env_state(flag: &ApiFlag, config: &ApiEnvConfig) -> EnvState {
         }
     }
     state
-}
-
-/// The instance root with a trailing API suffix removed.
-fn server_root(url: &str, suffixes: &[&str]) -> String {
-    let mut root = url.trim().trim_end_matches('/').to_owned();
-    for suffix in suffixes {
-        if let Some(stripped) = root.strip_suffix(&format!("/{suffix}")) {
-            root = stripped.to_owned();
-            break;
-        }
-    }
-    format!("{root}/")
-}
-
-/// One path segment, percent-encoded so a key cannot change the path.
-fn seg(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-/// LaunchDarkly error bodies are `{"code", "message"}`: keep the message.
-fn tidy_error(error: ProviderError) -> ProviderError {
-    fn tidy(detail: Detail) -> Detail {
-        Detail(
-            detail
-                .0
-                .map(|text| match serde_json::from_str::<Value>(&text) {
-                    Ok(Value::Object(map)) => match map.get("message") {
-                        Some(Value::String(message)) => message.clone(),
-                        _ => text,
-                    },
-                    _ => text,
-                }),
-        )
-    }
-    match error {
-        ProviderError::Unauthorized {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::Unauthorized {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::Forbidden {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::Forbidden {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::NotFound {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::NotFound {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::Server {
-            endpoint,
-            status,
-            attempts,
-            detail,
-        } => ProviderError::Server {
-            endpoint,
-            status,
-            attempts,
-            detail: tidy(detail),
-        },
-        ProviderError::Status {
-            endpoint,
-            status,
-            detail,
-        } => ProviderError::Status {
-            endpoint,
-            status,
-            detail: tidy(detail),
-        },
-        other => other,
-    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,6 +6,7 @@
 //! as the whole explanation of exit code 2. No variant carries a credential: messages built
 //! from response bodies are scrubbed of the key before they get here.
 
+mod common;
 pub mod flagsmith;
 pub mod growthbook;
 pub mod http;

@@ -19,7 +19,6 @@
 //! the HTTP client waits out a 429 when the server asks for no more than a minute.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -28,8 +27,12 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::http::{Auth, HttpOptions, JsonClient, Secret};
-use super::{Detail, FlagSource, ProviderError};
+use super::common::{
+    find_project, provider_options, same_total, seg, select_environments, server_root, tidy_detail,
+    too_many_pages, ApiProject, MAX_PAGES,
+};
+use super::http::JsonClient;
+use super::{FlagSource, ProviderError};
 use crate::flag::{EnvState, Flag, FlagSet};
 
 /// Where the caller reads the Admin API token from; named in authentication errors.
@@ -41,8 +44,6 @@ pub const DEFAULT_PROJECT: &str = "default";
 const SEARCH_LIMIT: usize = 100;
 /// Event search answers at most 1000 per page.
 const EVENT_LIMIT: usize = 1000;
-/// Pages of one list before it is treated as runaway pagination.
-const MAX_PAGES: usize = 5_000;
 /// Flag details are read this many at a time.
 const DETAIL_WORKERS: usize = 4;
 
@@ -92,51 +93,22 @@ pub struct UnleashOptions {
     pub timeout: Duration,
 }
 
-impl Default for UnleashOptions {
-    fn default() -> Self {
-        UnleashOptions {
-            base_url: String::new(),
-            api_token: String::new(),
-            project: DEFAULT_PROJECT.to_owned(),
-            environments: Vec::new(),
-            retry_base: Duration::from_millis(500),
-            timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-impl fmt::Debug for UnleashOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnleashOptions")
-            .field("base_url", &self.base_url)
-            .field("api_token", &"***")
-            .field("project", &self.project)
-            .field("environments", &self.environments)
-            .field("retry_base", &self.retry_base)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
+provider_options!(UnleashOptions {
+    secret: api_token,
+    base_url: "",
+    project: DEFAULT_PROJECT,
+});
 
 /// The Unleash flag source. The token lives only inside its HTTP client.
+#[derive(Debug)]
 pub struct Unleash {
     options: UnleashOptions,
     client: JsonClient,
 }
 
-impl fmt::Debug for Unleash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Unleash")
-            .field("options", &self.options)
-            .field("client", &self.client)
-            .finish()
-    }
-}
-
 impl Unleash {
     /// Validates the URL (https, or http to loopback) and the token; sends nothing yet.
     pub fn new(mut options: UnleashOptions) -> Result<Self, ProviderError> {
-        let token = Secret::new(std::mem::take(&mut options.api_token));
         if options.base_url.trim().is_empty() {
             return Err(ProviderError::InvalidUrl {
                 url: String::new(),
@@ -144,21 +116,9 @@ impl Unleash {
             });
         }
         let base = server_root(&options.base_url, &["api/admin", "api"]);
-        let client = JsonClient::new(
-            &base,
-            Auth {
-                // Unleash takes the bare token (`Authorization: <token>`); the empty scheme
-                // leaves only a leading space, which HTTP servers strip.
-                scheme: "",
-                secret: token,
-                credential: TOKEN_VAR,
-            },
-            HttpOptions {
-                timeout: options.timeout,
-                retry_base: options.retry_base,
-                ..HttpOptions::default()
-            },
-        )?;
+        // Unleash takes the bare token (`Authorization: <token>`); the empty scheme leaves
+        // only a leading space, which HTTP servers strip.
+        let client = options.client(&base, "", TOKEN_VAR)?;
         if options.project.trim().is_empty() {
             options.project = DEFAULT_PROJECT.to_owned();
         }
@@ -176,29 +136,7 @@ impl Unleash {
     fn project(&self) -> Result<ApiProject, ProviderError> {
         let list: ApiProjects = self.get("api/admin/projects", &[])?;
         let wanted = self.options.project.trim();
-        let found = list
-            .projects
-            .iter()
-            .find(|p| p.id == wanted)
-            .or_else(|| list.projects.iter().find(|p| p.name == wanted))
-            .or_else(|| {
-                let mut same = list
-                    .projects
-                    .iter()
-                    .filter(|p| p.name.eq_ignore_ascii_case(wanted));
-                match (same.next(), same.next()) {
-                    (Some(only), None) => Some(only),
-                    _ => None,
-                }
-            });
-        found.cloned().ok_or_else(|| ProviderError::UnknownProject {
-            wanted: wanted.to_owned(),
-            available: list
-                .projects
-                .iter()
-                .map(|p| format!("{} (id {})", p.name, p.id))
-                .collect(),
-        })
+        find_project(&list.projects, wanted).cloned()
     }
 
     fn environments(&self, project: &ApiProject) -> Result<Vec<String>, ProviderError> {
@@ -211,39 +149,13 @@ impl Unleash {
             .into_iter()
             .map(|e| e.environment)
             .collect();
-        if all.is_empty() {
-            return Err(ProviderError::NoEnvironments {
-                project: project.id.clone(),
-                credential: TOKEN_VAR,
-            });
-        }
-        let wanted = &self.options.environments;
-        let missing: Vec<String> = wanted
-            .iter()
-            .filter(|w| !all.contains(w))
-            .cloned()
-            .collect();
-        if !missing.is_empty() {
-            return Err(ProviderError::UnknownEnvironment {
-                project: project.id.clone(),
-                missing,
-                available: all,
-            });
-        }
-        let mut seen = HashSet::new();
-        for env in &all {
-            if !seen.insert(env.as_str()) {
-                return Err(ProviderError::DuplicateEnvironment {
-                    project: project.id.clone(),
-                    name: env.clone(),
-                });
-            }
-        }
-        // Service order, not config order, so output does not depend on how the list is written.
-        Ok(all
-            .into_iter()
-            .filter(|e| wanted.is_empty() || wanted.contains(e))
-            .collect())
+        select_environments(
+            &project.id,
+            all,
+            |all| all,
+            &self.options.environments,
+            TOKEN_VAR,
+        )
     }
 
     /// Every page of one feature search, checked for a stable total and unique names.
@@ -267,16 +179,8 @@ impl Unleash {
             ];
             query.extend(filter);
             let page: ApiSearchPage = self.get(PATH, &query)?;
-            let endpoint = self.endpoint(PATH, &query)?;
-            if let Some(before) = total.filter(|t| *t != page.total) {
-                return Err(ProviderError::Inconsistent {
-                    what: format!(
-                        "{endpoint}: the total went from {before} to {} between pages",
-                        page.total
-                    ),
-                });
-            }
-            total = Some(page.total);
+            let endpoint = self.client.get_endpoint(PATH, &query)?;
+            same_total(&mut total, Some(page.total), &endpoint)?;
             let got = page.features.len();
             all.extend(page.features);
             offset += got;
@@ -299,15 +203,7 @@ impl Unleash {
                 });
             }
         }
-        Err(ProviderError::Pagination {
-            endpoint: format!("GET /{PATH}"),
-            reason: format!("more than {MAX_PAGES} pages"),
-        })
-    }
-
-    fn endpoint(&self, path: &str, query: &[(&str, &str)]) -> Result<String, ProviderError> {
-        let url = self.client.url(path, query)?;
-        Ok(super::http::endpoint(&reqwest::Method::GET, &url))
+        Err(too_many_pages(format!("GET /{PATH}")))
     }
 
     /// Strategy details of every live flag, a few requests at a time.
@@ -762,90 +658,11 @@ fn count_targeted(strategy: &ApiStrategy, state: &mut EnvState) {
     }
 }
 
-/// The server root with a trailing API suffix removed (`.../api/` as SDK settings have it).
-fn server_root(url: &str, suffixes: &[&str]) -> String {
-    let mut root = url.trim().trim_end_matches('/').to_owned();
-    for suffix in suffixes {
-        if let Some(stripped) = root.strip_suffix(&format!("/{suffix}")) {
-            root = stripped.to_owned();
-            break;
-        }
-    }
-    format!("{root}/")
-}
-
-/// One path segment, percent-encoded so a name cannot change the path.
-fn seg(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 /// Unleash error bodies are `{"id", "name", "message", "details": [{"message"}]}`: keep the
 /// message, not the whole object.
 fn tidy_error(error: ProviderError) -> ProviderError {
-    fn tidy(detail: Detail) -> Detail {
-        Detail(detail.0.map(|text| message_of(&text).unwrap_or(text)))
-    }
-    match error {
-        ProviderError::Unauthorized {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::Unauthorized {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::Forbidden {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::Forbidden {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::NotFound {
-            endpoint,
-            credential,
-            detail,
-        } => ProviderError::NotFound {
-            endpoint,
-            credential,
-            detail: tidy(detail),
-        },
-        ProviderError::Server {
-            endpoint,
-            status,
-            attempts,
-            detail,
-        } => ProviderError::Server {
-            endpoint,
-            status,
-            attempts,
-            detail: tidy(detail),
-        },
-        ProviderError::Status {
-            endpoint,
-            status,
-            detail,
-        } => ProviderError::Status {
-            endpoint,
-            status,
-            detail: tidy(detail),
-        },
-        other => other,
-    }
+    tidy_detail(error, |text| message_of(&text).unwrap_or(text))
 }
-
 /// The `message` of a JSON error object. A detail cut short at 200 characters is no longer
 /// JSON; its first `"message"` is then taken, which (keys being sorted) is the first of
 /// `details`, the specific one (`The /query/project property must match ...`).
@@ -883,12 +700,6 @@ fn message_of(text: &str) -> Option<String> {
 #[derive(Debug, Deserialize)]
 struct ApiProjects {
     projects: Vec<ApiProject>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct ApiProject {
-    id: String,
-    name: String,
 }
 
 #[derive(Debug, Deserialize)]
