@@ -153,9 +153,6 @@ UNUSED_FLAGS = ["old_header", "winter_sale_2021", "legacy_export", "beta_mobile_
 DYNAMIC_PREFIXES = ["beta_", "experiment_", "region_", "plan_"]
 IGNORED_CANARY = "ignored_dir_canary_flag"
 
-SDK_METHODS_BROWSER = ("hasFeature", "getValue")
-SDK_METHODS_NODE = ("isFeatureEnabled", "getFeatureValue")
-
 
 def plural(word):
     if word.endswith(("s", "x", "ch", "sh")):

@@ -195,6 +195,9 @@ def main():
     L.append("- trigger words (%s): `%s`" % (env("WORDS_SOURCE"), env("WORDS")))
     L.append("- timing: hyperfine, warm page cache, `--warmup 1`, %s runs (ast-grep %s runs); every tool "
              "uses all %d cores unless a thread count is given" % (env("RUNS"), env("SG_RUNS"), nproc))
+    busy = env("BUSY_BEFORE")
+    L.append("- other load: %s%% of the CPU was busy in the 2 s before timing%s" % (
+        busy or "?", " (**busy machine: the numbers are noisy**)" if busy and int(busy) > 15 else ""))
     if env("FLAGLINT_OK") != "1":
         L.append("- **flaglint was not measured**: %s" % (env("FLAGLINT_PROBLEM") or "unavailable"))
     L.append("")

@@ -140,13 +140,14 @@ fi
 # needed). Never a bare `sg`: on Debian that is shadow's group command.
 AST_GREP=""
 for candidate in "$TOOLS_DIR"/node_modules/@ast-grep/cli-*/ast-grep "$TOOLS_DIR/node_modules/.bin/ast-grep"; do
-    if [[ -x "$candidate" ]] && "$candidate" --version 2>/dev/null | grep -q "$AST_GREP_VERSION"; then
+    version="$("$candidate" --version 2>/dev/null || true)"
+    if [[ -x "$candidate" && "$version" == *"$AST_GREP_VERSION"* ]]; then
         AST_GREP="$candidate"
         break
     fi
 done
 [[ -n "$AST_GREP" ]] || die "ast-grep $AST_GREP_VERSION not usable under $TOOLS_DIR"
-echo "ripgrep:   $(command -v rg) ($(rg --version | head -1))" >&2
+echo "ripgrep:   $(command -v rg) ($(rg --version | sed -n 1p))" >&2
 echo "hyperfine: $(hyperfine --version)" >&2
 echo "ast-grep:  $AST_GREP ($("$AST_GREP" --version))" >&2
 
@@ -281,7 +282,8 @@ d = json.load(open(sys.argv[1]))
 refs = d if isinstance(d, list) else d.get("references", d.get("refs", []))
 print(len(refs))' "$WORK/flaglint.json") || flaglint_failed "refs --format json printed no JSON reference list"
         if [[ $FLAGLINT_OK -eq 1 ]]; then
-            echo "flaglint: $fl_count references" >&2
+            expected_refs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["expected_references"])' "$CORPUS/.expected.json")
+            echo "flaglint: $fl_count references (the corpus expects $expected_refs)" >&2
             [[ $fl_count -gt 0 ]] || flaglint_failed "refs found no references in the corpus"
         fi
     else
@@ -292,6 +294,21 @@ print(len(refs))' "$WORK/flaglint.json") || flaglint_failed "refs --format json 
 fi
 
 # ------------------------------------------------------------------------ timings
+# Other work on the machine skews every number: measure how busy it is for 2 s first.
+cpu_busy_percent() {
+    local a b
+    read -r -a a < <(head -1 /proc/stat)
+    sleep 2
+    read -r -a b < <(head -1 /proc/stat)
+    local total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    local idle=$((b[4] - a[4] + b[5] - a[5]))
+    echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+BUSY_BEFORE="$(cpu_busy_percent)"
+if [[ $BUSY_BEFORE -gt 15 ]]; then
+    warn "the machine is ${BUSY_BEFORE}% busy before timing (other processes): expect noisy numbers"
+fi
 HF=(hyperfine --warmup 1 --style basic --shell bash)
 log "Timing ripgrep"
 "${HF[@]}" --runs "$RUNS" --export-json "$WORK/hf-rg.json" \
@@ -352,13 +369,17 @@ fi
 # ------------------------------------------------------------------------ report
 log "Report"
 if [[ -x "$FLAGLINT" ]]; then
-    FL_VERSION="$("$FLAGLINT" --version 2>/dev/null | head -1 || true)"
+    FL_VERSION="$("$FLAGLINT" --version 2>/dev/null | sed -n 1p || true)"
 else
     FL_VERSION="flaglint not built"
 fi
-FL_REV="$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo 'no commits')"
-if [[ -n "$(git -C "$REPO_DIR" status --porcelain -- src Cargo.toml Cargo.lock queries 2>/dev/null)" ]]; then
-    FL_REV="$FL_REV + uncommitted changes"
+if [[ -n "$FLAGLINT_BIN" ]]; then
+    FL_REV="binary $FLAGLINT"
+else
+    FL_REV="$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo 'no commits')"
+    if [[ -n "$(git -C "$REPO_DIR" status --porcelain -- src Cargo.toml Cargo.lock queries 2>/dev/null)" ]]; then
+        FL_REV="$FL_REV + uncommitted changes"
+    fi
 fi
 export BENCH_DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 export BENCH_NPROC="$NPROC"
@@ -366,7 +387,7 @@ export BENCH_CPU="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' |
 export BENCH_MEM="$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
 export BENCH_KERNEL="$(uname -sr)"
 export BENCH_V_FLAGLINT="${FL_VERSION:-unknown} ($FL_REV)"
-export BENCH_V_RG="$(rg --version | head -1)"
+export BENCH_V_RG="$(rg --version | sed -n 1p)"
 export BENCH_V_SG="$("$AST_GREP" --version)"
 export BENCH_V_HYPERFINE="$(hyperfine --version)"
 export BENCH_V_PYTHON="$(python3 --version 2>&1)"
@@ -379,6 +400,7 @@ export BENCH_FLAGLINT_OK="$FLAGLINT_OK"
 export BENCH_FLAGLINT_PROBLEM="$FLAGLINT_PROBLEM"
 export BENCH_NO_FLAGLINT="$NO_FLAGLINT"
 export BENCH_CHECK_STATUS="$CHECK_STATUS"
+export BENCH_BUSY_BEFORE="$BUSY_BEFORE"
 export BENCH_CMD_FL="$CMD_FL" BENCH_CMD_FL_J1="$CMD_FL_J1" BENCH_CMD_FL_JN="$CMD_FL_JN"
 export BENCH_CMD_RG="$CMD_RG" BENCH_CMD_SG="$CMD_SG" BENCH_CMD_CHECK="$CMD_CHECK"
 set +e
