@@ -10,20 +10,26 @@
 //! an SDK package (its import, the instance its constructor or hook returns, the object a
 //! fetch method returns)?
 
+mod fields;
+mod index;
 pub mod paths;
 pub mod scope;
+#[cfg(test)]
+mod tests;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tree_sitter::{Node, Parser, Tree};
 
 use crate::lang::Lang;
+use fields::{ChildBy, Field, FieldIds, Fields};
+use index::ScopeIndex;
 use paths::ModulePaths;
-use scope::{lookup, property_name, string_value, text, Binding, Imported};
+use scope::{property_name, string_value, text, Binding, Imported};
 
 /// Following keys deeper than this is taken as a cycle (`a = b; b = a` across files).
 const MAX_DEPTH: usize = 24;
@@ -33,15 +39,91 @@ pub struct Module {
     pub path: PathBuf,
     pub source: String,
     pub tree: Tree,
+    /// Field ids of the module's grammar, looked up on first use.
+    fields: OnceLock<FieldIds>,
+    /// Which names each scope may declare, filled in by lookups.
+    scopes: ScopeIndex,
+    /// `this.member` origins per class of this module.
+    members: MemberOrigins,
 }
 
 impl Module {
     pub fn new(path: PathBuf, source: String, tree: Tree) -> Module {
-        Module { path, source, tree }
+        Module {
+            path,
+            source,
+            tree,
+            fields: OnceLock::new(),
+            scopes: ScopeIndex::default(),
+            members: MemberOrigins::default(),
+        }
     }
 
     fn bytes(&self) -> &[u8] {
         self.source.as_bytes()
+    }
+
+    fn fields(&self) -> &FieldIds {
+        self.fields
+            .get_or_init(|| FieldIds::of(&self.tree.language()))
+    }
+
+    /// The binding `name` has at `at` (a node of this module's tree): the answer of
+    /// [`scope::lookup`], found through a per-module index instead of scanning every
+    /// enclosing scope.
+    pub fn lookup<'m>(&'m self, name: &str, at: Node<'m>) -> Option<Binding<'m>> {
+        self.scopes
+            .lookup(self.fields(), self.tree.root_node(), name, at, self.bytes())
+    }
+
+    /// `at`'s ancestors, innermost first.
+    fn ancestors<'m>(&'m self, at: Node<'m>) -> Vec<Node<'m>> {
+        match index::ancestors(self.tree.root_node(), at) {
+            Some(mut chain) => {
+                chain.reverse();
+                chain
+            }
+            None => std::iter::successors(at.parent(), |n| n.parent()).collect(),
+        }
+    }
+}
+
+/// `Project::this_member_origin` answers: by class body and depth, then member, project
+/// and packages. An answer depends on nothing else (the files are read once and do not
+/// change during a run), and reading the whole class body again for every
+/// `this.client.x()` in it is what it saves.
+#[derive(Default)]
+struct MemberOrigins {
+    answers: Mutex<HashMap<(usize, usize), Vec<MemberOrigin>>>,
+}
+
+struct MemberOrigin {
+    member: String,
+    project: u64,
+    packages: Vec<String>,
+    origin: Option<Origin>,
+}
+
+impl MemberOrigins {
+    fn get(
+        &self,
+        key: (usize, usize),
+        member: &str,
+        project: u64,
+        packages: &[String],
+    ) -> Option<Option<Origin>> {
+        let answers = self.answers.lock().ok()?;
+        answers
+            .get(&key)?
+            .iter()
+            .find(|a| a.member == member && a.project == project && a.packages == packages)
+            .map(|a| a.origin.clone())
+    }
+
+    fn insert(&self, key: (usize, usize), answer: MemberOrigin) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.entry(key).or_default().push(answer);
+        }
     }
 }
 
@@ -82,12 +164,26 @@ pub struct Origin {
 type ModuleSlot = Arc<OnceLock<Option<Arc<Module>>>>;
 
 /// Shared by all worker threads: the modules imported so far and the tsconfig aliases.
-#[derive(Default)]
 pub struct Project {
     modules: Mutex<HashMap<PathBuf, ModuleSlot>>,
     paths: ModulePaths,
     max_file_size: u64,
     loaded: AtomicUsize,
+    /// Tells projects apart in the answers a module remembers.
+    id: u64,
+}
+
+impl Default for Project {
+    fn default() -> Project {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        Project {
+            modules: Mutex::default(),
+            paths: ModulePaths::default(),
+            max_file_size: 0,
+            loaded: AtomicUsize::new(0),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 thread_local! {
@@ -144,6 +240,7 @@ impl Project {
     }
 
     fn eval(&self, module: &Module, node: Node, path: &[String], depth: usize) -> Key {
+        let f = module.fields();
         let dynamic = Key::Dynamic { prefix: None };
         if depth > MAX_DEPTH {
             return dynamic;
@@ -169,8 +266,8 @@ impl Project {
             }
             "member_expression" => {
                 let (Some(object), Some(property)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("property"),
+                    node.child_by(f, Field::Object),
+                    node.child_by(f, Field::Property),
                 ) else {
                     return dynamic;
                 };
@@ -179,8 +276,8 @@ impl Project {
             }
             "subscript_expression" => {
                 let (Some(object), Some(index)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("index"),
+                    node.child_by(f, Field::Object),
+                    node.child_by(f, Field::Index),
                 ) else {
                     return dynamic;
                 };
@@ -190,7 +287,7 @@ impl Project {
                 }
             }
             "object" if !path.is_empty() => self.eval_object(module, node, path, depth),
-            "call_expression" => match require_specifier(node, src) {
+            "call_expression" => match require_specifier(f, node, src) {
                 Some(specifier) => self.eval_namespace(module, &specifier, path, depth),
                 None => dynamic,
             },
@@ -207,7 +304,7 @@ impl Project {
         depth: usize,
     ) -> Key {
         let dynamic = Key::Dynamic { prefix: None };
-        let Some(binding) = lookup(name, at, module.bytes()) else {
+        let Some(binding) = module.lookup(name, at) else {
             return dynamic;
         };
         match binding {
@@ -228,6 +325,7 @@ impl Project {
     }
 
     fn eval_enum(&self, module: &Module, body: Node, path: &[String], depth: usize) -> Key {
+        let f = module.fields();
         let dynamic = Key::Dynamic { prefix: None };
         let Some((member, rest)) = path.split_first() else {
             return dynamic;
@@ -237,11 +335,11 @@ impl Project {
         for entry in body.named_children(&mut cursor) {
             match entry.kind() {
                 "enum_assignment" => {
-                    let Some(name) = entry.child_by_field_name("name") else {
+                    let Some(name) = entry.child_by(f, Field::Name) else {
                         continue;
                     };
                     if property_name(name, src) == *member {
-                        return match entry.child_by_field_name("value") {
+                        return match entry.child_by(f, Field::Value) {
                             Some(value) if rest.is_empty() => {
                                 self.eval(module, value, &[], depth + 1)
                             }
@@ -260,6 +358,7 @@ impl Project {
     }
 
     fn eval_object(&self, module: &Module, object: Node, path: &[String], depth: usize) -> Key {
+        let f = module.fields();
         let dynamic = Key::Dynamic { prefix: None };
         let Some((member, rest)) = path.split_first() else {
             return dynamic;
@@ -272,7 +371,7 @@ impl Project {
         for entry in object.named_children(&mut cursor) {
             match entry.kind() {
                 "pair" => {
-                    let Some(key) = entry.child_by_field_name("key") else {
+                    let Some(key) = entry.child_by(f, Field::Key) else {
                         continue;
                     };
                     let name = match key.kind() {
@@ -286,9 +385,7 @@ impl Project {
                         _ => property_name(key, src),
                     };
                     if name == *member {
-                        found = entry
-                            .child_by_field_name("value")
-                            .map(|v| (v, rest.to_vec()));
+                        found = entry.child_by(f, Field::Value).map(|v| (v, rest.to_vec()));
                     }
                 }
                 "shorthand_property_identifier" if text(entry, src) == member => {
@@ -339,13 +436,14 @@ impl Project {
     }
 
     fn eval_concat(&self, module: &Module, binary: Node, depth: usize) -> Key {
+        let f = module.fields();
         let dynamic = Key::Dynamic { prefix: None };
         let is_plus = binary
-            .child_by_field_name("operator")
+            .child_by(f, Field::Operator)
             .is_some_and(|op| op.kind() == "+");
         let (Some(left), Some(right)) = (
-            binary.child_by_field_name("left"),
-            binary.child_by_field_name("right"),
+            binary.child_by(f, Field::Left),
+            binary.child_by(f, Field::Right),
         ) else {
             return dynamic;
         };
@@ -443,6 +541,7 @@ impl Project {
         packages: &[String],
         depth: usize,
     ) -> Option<Origin> {
+        let f = module.fields();
         if depth > MAX_DEPTH {
             return None;
         }
@@ -454,9 +553,9 @@ impl Project {
             }
             "call_expression" | "new_expression" => {
                 let callee = node
-                    .child_by_field_name("function")
-                    .or_else(|| node.child_by_field_name("constructor"))?;
-                if let Some(specifier) = require_specifier(node, src) {
+                    .child_by(f, Field::Function)
+                    .or_else(|| node.child_by(f, Field::Constructor))?;
+                if let Some(specifier) = require_specifier(f, node, src) {
                     return is_package(&specifier, packages).then(Origin::default);
                 }
                 if self.origin(module, callee, packages, depth + 1).is_none() {
@@ -472,9 +571,9 @@ impl Project {
                 })
             }
             "member_expression" | "subscript_expression" => {
-                let object = node.child_by_field_name("object")?;
+                let object = node.child_by(f, Field::Object)?;
                 if object.kind() == "this" {
-                    let property = node.child_by_field_name("property")?;
+                    let property = node.child_by(f, Field::Property)?;
                     return self.this_member_origin(
                         module,
                         node,
@@ -506,7 +605,7 @@ impl Project {
         packages: &[String],
         depth: usize,
     ) -> Option<Origin> {
-        match lookup(name, at, module.bytes())? {
+        match module.lookup(name, at)? {
             Binding::Import { source, imported } => {
                 if is_package(&source, packages) {
                     return Some(Origin {
@@ -593,21 +692,51 @@ impl Project {
         packages: &[String],
         depth: usize,
     ) -> Option<Origin> {
+        let class_body = module
+            .ancestors(at)
+            .into_iter()
+            .find(|n| n.kind() == "class_body")?;
+        let key = (class_body.id(), depth);
+        if let Some(known) = module.members.get(key, member, self.id, packages) {
+            return known;
+        }
+        let origin = self.class_member_origin(module, class_body, member, packages, depth);
+        module.members.insert(
+            key,
+            MemberOrigin {
+                member: member.to_string(),
+                project: self.id,
+                packages: packages.to_vec(),
+                origin: origin.clone(),
+            },
+        );
+        origin
+    }
+
+    /// What `this.<member>` holds in a class: its field, parameter property or assignment.
+    fn class_member_origin(
+        &self,
+        module: &Module,
+        class_body: Node,
+        member: &str,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let f = module.fields();
         let src = module.bytes();
-        let class_body = ancestors(at).find(|n| n.kind() == "class_body")?;
         let mut origins = Vec::new();
         let mut stack = vec![class_body];
         while let Some(node) = stack.pop() {
             match node.kind() {
                 "public_field_definition" | "field_definition" => {
                     let name = node
-                        .child_by_field_name("name")
-                        .or_else(|| node.child_by_field_name("property"));
+                        .child_by(f, Field::Name)
+                        .or_else(|| node.child_by(f, Field::Property));
                     if name.is_some_and(|n| text(n, src) == member) {
-                        if let Some(value) = node.child_by_field_name("value") {
+                        if let Some(value) = node.child_by(f, Field::Value) {
                             origins.push(value);
                         }
-                        if let Some(annotation) = node.child_by_field_name("type") {
+                        if let Some(annotation) = node.child_by(f, Field::Type) {
                             origins.push(annotation);
                         }
                     }
@@ -618,27 +747,27 @@ impl Project {
                         || scope::named_child_of_kind(node, "override_modifier").is_some()
                         || node.child(0).is_some_and(|c| c.kind() == "readonly");
                     let named = node
-                        .child_by_field_name("pattern")
+                        .child_by(f, Field::Pattern)
                         .is_some_and(|p| text(p, src) == member);
                     if is_property && named {
-                        if let Some(annotation) = node.child_by_field_name("type") {
+                        if let Some(annotation) = node.child_by(f, Field::Type) {
                             origins.push(annotation);
                         }
                     }
                 }
                 "assignment_expression" => {
-                    let left = node.child_by_field_name("left");
+                    let left = node.child_by(f, Field::Left);
                     let assigns_member = left.is_some_and(|left| {
                         left.kind() == "member_expression"
                             && left
-                                .child_by_field_name("object")
+                                .child_by(f, Field::Object)
                                 .is_some_and(|o| o.kind() == "this")
                             && left
-                                .child_by_field_name("property")
+                                .child_by(f, Field::Property)
                                 .is_some_and(|p| text(p, src) == member)
                     });
                     if assigns_member {
-                        origins.extend(node.child_by_field_name("right"));
+                        origins.extend(node.child_by(f, Field::Right));
                     }
                 }
                 _ => {}
@@ -659,7 +788,8 @@ impl Project {
         call: Node,
         depth: usize,
     ) -> Vec<Option<Vec<String>>> {
-        let Some(arguments) = call.child_by_field_name("arguments") else {
+        let f = module.fields();
+        let Some(arguments) = call.child_by(f, Field::Arguments) else {
             return Vec::new();
         };
         let mut cursor = arguments.walk();
@@ -694,7 +824,7 @@ impl Project {
         if callee.kind() != "identifier" || depth > MAX_DEPTH {
             return None;
         }
-        match lookup(text(callee, module.bytes()), callee, module.bytes())? {
+        match module.lookup(text(callee, module.bytes()), callee)? {
             Binding::Function { node } => self.returned_origin(module, node, packages, depth + 1),
             Binding::Const { value: Some(value) } => {
                 self.returned_origin(module, value, packages, depth + 1)
@@ -766,6 +896,7 @@ impl Project {
         packages: &[String],
         depth: usize,
     ) -> Option<Origin> {
+        let f = module.fields();
         let function = unwrap_expression(function);
         if !matches!(
             function.kind(),
@@ -777,13 +908,13 @@ impl Project {
         ) {
             return None;
         }
-        if let Some(return_type) = function.child_by_field_name("return_type") {
-            let declared = unwrap_promise(return_type, module.bytes());
+        if let Some(return_type) = function.child_by(f, Field::ReturnType) {
+            let declared = unwrap_promise(f, return_type, module.bytes());
             if let Some(origin) = self.origin(module, declared, packages, depth + 1) {
                 return Some(origin);
             }
         }
-        let body = function.child_by_field_name("body")?;
+        let body = function.child_by(f, Field::Body)?;
         if body.kind() != "statement_block" {
             return self.origin(module, body, packages, depth + 1);
         }
@@ -814,6 +945,7 @@ impl Project {
 
     /// Whether the module imports (or requires and destructures) one of `names` from `packages`.
     pub fn imports_any(&self, module: &Module, packages: &[String], names: &[String]) -> bool {
+        let f = module.fields();
         let src = module.bytes();
         let root = module.tree.root_node();
         let mut cursor = root.walk();
@@ -822,7 +954,7 @@ impl Project {
                 return false;
             }
             let from = statement
-                .child_by_field_name("source")
+                .child_by(f, Field::Source)
                 .and_then(|s| string_value(s, src));
             if !from.is_some_and(|f| is_package(&f, packages)) {
                 return false;
@@ -839,10 +971,11 @@ impl Project {
 
     /// The SDK name of what a callee calls: the imported name through an alias, or the method.
     fn called_name(&self, module: &Module, callee: Node) -> Option<String> {
+        let f = module.fields();
         let src = module.bytes();
         let callee = unwrap_expression(callee);
         match callee.kind() {
-            "identifier" => match lookup(text(callee, src), callee, src) {
+            "identifier" => match module.lookup(text(callee, src), callee) {
                 Some(Binding::Import {
                     imported: Imported::Named(name),
                     ..
@@ -850,7 +983,7 @@ impl Project {
                 _ => Some(text(callee, src).to_string()),
             },
             "member_expression" => callee
-                .child_by_field_name("property")
+                .child_by(f, Field::Property)
                 .map(|p| text(p, src).to_string()),
             _ => None,
         }
@@ -871,18 +1004,19 @@ enum Export {
 
 /// How `module` exports `name`, without following other modules.
 fn find_export(module: &Module, name: &str) -> Option<Export> {
+    let f = module.fields();
     let src = module.bytes();
     let root = module.tree.root_node();
     let mut cursor = root.walk();
     for statement in root.named_children(&mut cursor) {
         match statement.kind() {
             "export_statement" => {
-                if let Some(export) = export_statement_binds(statement, name, src) {
+                if let Some(export) = export_statement_binds(f, statement, name, src) {
                     return Some(export);
                 }
             }
             "expression_statement" => {
-                if let Some(export) = commonjs_export(statement, name, src) {
+                if let Some(export) = commonjs_export(f, statement, name, src) {
                     return Some(export);
                 }
             }
@@ -892,12 +1026,17 @@ fn find_export(module: &Module, name: &str) -> Option<Export> {
     None
 }
 
-fn export_statement_binds(statement: Node, name: &str, src: &[u8]) -> Option<Export> {
+fn export_statement_binds(
+    f: &dyn Fields,
+    statement: Node,
+    name: &str,
+    src: &[u8],
+) -> Option<Export> {
     let specifier = statement
-        .child_by_field_name("source")
+        .child_by(f, Field::Source)
         .and_then(|s| string_value(s, src));
-    if let Some(declaration) = statement.child_by_field_name("declaration") {
-        return declaration_exports(declaration, name, src);
+    if let Some(declaration) = statement.child_by(f, Field::Declaration) {
+        return declaration_exports(f, declaration, name, src);
     }
     let is_default = (0..statement.child_count())
         .filter_map(|i| statement.child(i))
@@ -906,7 +1045,7 @@ fn export_statement_binds(statement: Node, name: &str, src: &[u8]) -> Option<Exp
         if name != "default" {
             return None;
         }
-        let value = statement.child_by_field_name("value")?;
+        let value = statement.child_by(f, Field::Value)?;
         return Some(Export::Value((value.start_byte(), value.end_byte())));
     }
     let mut cursor = statement.walk();
@@ -915,10 +1054,10 @@ fn export_statement_binds(statement: Node, name: &str, src: &[u8]) -> Option<Exp
             "export_clause" => {
                 let mut inner = child.walk();
                 for spec in child.named_children(&mut inner) {
-                    let Some(local) = spec.child_by_field_name("name") else {
+                    let Some(local) = spec.child_by(f, Field::Name) else {
                         continue;
                     };
-                    let exported = spec.child_by_field_name("alias").unwrap_or(local);
+                    let exported = spec.child_by(f, Field::Alias).unwrap_or(local);
                     if property_name(exported, src) != name {
                         continue;
                     }
@@ -947,7 +1086,12 @@ fn export_statement_binds(statement: Node, name: &str, src: &[u8]) -> Option<Exp
     None
 }
 
-fn declaration_exports(declaration: Node, name: &str, src: &[u8]) -> Option<Export> {
+fn declaration_exports(
+    f: &dyn Fields,
+    declaration: Node,
+    name: &str,
+    src: &[u8],
+) -> Option<Export> {
     match declaration.kind() {
         "lexical_declaration"
         | "variable_declaration"
@@ -956,9 +1100,9 @@ fn declaration_exports(declaration: Node, name: &str, src: &[u8]) -> Option<Expo
         | "class_declaration" => {
             let binds = match declaration.kind() {
                 "enum_declaration" | "function_declaration" | "class_declaration" => declaration
-                    .child_by_field_name("name")
+                    .child_by(f, Field::Name)
                     .is_some_and(|n| text(n, src) == name),
-                _ => scope::pattern_binds(declaration, name, src),
+                _ => scope::pattern_binds_in(f, declaration, name, src),
             };
             binds.then(|| Export::Local(name.to_string()))
         }
@@ -967,13 +1111,13 @@ fn declaration_exports(declaration: Node, name: &str, src: &[u8]) -> Option<Expo
 }
 
 /// `module.exports = { A: "x" }`, `module.exports.A = "x"`, `exports.A = "x"`.
-fn commonjs_export(statement: Node, name: &str, src: &[u8]) -> Option<Export> {
+fn commonjs_export(f: &dyn Fields, statement: Node, name: &str, src: &[u8]) -> Option<Export> {
     let assignment = statement.named_child(0)?;
     if assignment.kind() != "assignment_expression" {
         return None;
     }
-    let left = assignment.child_by_field_name("left")?;
-    let right = assignment.child_by_field_name("right")?;
+    let left = assignment.child_by(f, Field::Left)?;
+    let right = assignment.child_by(f, Field::Right)?;
     let target = text(left, src);
     if target == "module.exports" {
         if name == "default" {
@@ -984,9 +1128,9 @@ fn commonjs_export(statement: Node, name: &str, src: &[u8]) -> Option<Export> {
             for entry in right.named_children(&mut cursor) {
                 let found = match entry.kind() {
                     "pair" => entry
-                        .child_by_field_name("key")
+                        .child_by(f, Field::Key)
                         .filter(|k| property_name(*k, src) == name)
-                        .and_then(|_| entry.child_by_field_name("value")),
+                        .and_then(|_| entry.child_by(f, Field::Value)),
                     "shorthand_property_identifier" if text(entry, src) == name => Some(entry),
                     _ => None,
                 };
@@ -1004,6 +1148,7 @@ fn commonjs_export(statement: Node, name: &str, src: &[u8]) -> Option<Export> {
 }
 
 fn star_exports(module: &Module) -> Vec<String> {
+    let f = module.fields();
     let src = module.bytes();
     let root = module.tree.root_node();
     let mut cursor = root.walk();
@@ -1014,11 +1159,11 @@ fn star_exports(module: &Module) -> Vec<String> {
             let plain_star = s
                 .named_children(&mut c)
                 .all(|child| !matches!(child.kind(), "export_clause" | "namespace_export"))
-                && s.child_by_field_name("declaration").is_none();
+                && s.child_by(f, Field::Declaration).is_none();
             plain_star
         })
         .filter_map(|s| {
-            s.child_by_field_name("source")
+            s.child_by(f, Field::Source)
                 .and_then(|n| string_value(n, src))
         })
         .collect()
@@ -1041,22 +1186,22 @@ fn find_identifier_binding<'m>(
     at: Node<'m>,
     name: &str,
 ) -> Option<Binding<'m>> {
-    lookup(name, at, module.bytes())
+    module.lookup(name, at)
 }
 
 /// `Promise<IFlagsmith>` is `IFlagsmith` for an awaited call.
-fn unwrap_promise<'t>(annotation: Node<'t>, src: &[u8]) -> Node<'t> {
+fn unwrap_promise<'t>(f: &dyn Fields, annotation: Node<'t>, src: &[u8]) -> Node<'t> {
     let inner = match annotation.kind() {
         "type_annotation" => annotation.named_child(0).unwrap_or(annotation),
         _ => annotation,
     };
     if inner.kind() == "generic_type"
         && inner
-            .child_by_field_name("name")
+            .child_by(f, Field::Name)
             .is_some_and(|n| text(n, src) == "Promise")
     {
         if let Some(argument) = inner
-            .child_by_field_name("type_arguments")
+            .child_by(f, Field::TypeArguments)
             .and_then(|a| a.named_child(0))
         {
             return argument;
@@ -1068,10 +1213,6 @@ fn unwrap_promise<'t>(annotation: Node<'t>, src: &[u8]) -> Node<'t> {
 /// A node inside the program, for looking names up at module scope.
 fn first_statement(root: Node) -> Option<Node> {
     root.named_child(0)
-}
-
-fn ancestors(node: Node) -> impl Iterator<Item = Node> {
-    std::iter::successors(node.parent(), |n| n.parent())
 }
 
 fn prepend(head: &str, rest: &[String]) -> Vec<String> {
@@ -1100,15 +1241,15 @@ fn unwrap_expression(mut node: Node) -> Node {
 }
 
 /// `require("x")` gives "x".
-fn require_specifier(call: Node, src: &[u8]) -> Option<String> {
+fn require_specifier(f: &dyn Fields, call: Node, src: &[u8]) -> Option<String> {
     if call.kind() != "call_expression" {
         return None;
     }
-    let callee = call.child_by_field_name("function")?;
+    let callee = call.child_by(f, Field::Function)?;
     if callee.kind() != "identifier" || text(callee, src) != "require" {
         return None;
     }
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.child_by(f, Field::Arguments)?;
     string_value(arguments.named_child(0)?, src)
 }
 

@@ -36,16 +36,39 @@ struct RawCompilerOptions {
     paths: Option<HashMap<String, Vec<String>>>,
 }
 
-/// Finds files for specifiers; tsconfig lookups are cached per folder.
+/// Specifier to file, per importing folder.
+type Resolved = HashMap<PathBuf, HashMap<String, Option<PathBuf>>>;
+
+/// Finds files for specifiers; answers and tsconfig lookups are cached per folder
+/// (the files do not change during a run, and each answer costs several `stat`s).
 #[derive(Default)]
 pub struct ModulePaths {
     aliases_by_dir: Mutex<HashMap<PathBuf, Option<Arc<Aliases>>>>,
+    /// Parsed configs by path: folders under one tsconfig share it.
+    aliases_by_config: Mutex<HashMap<PathBuf, Arc<Aliases>>>,
+    resolved: Mutex<Resolved>,
 }
 
 impl ModulePaths {
     /// The file `specifier` names when imported from `from_file`, if it is in the project.
     pub fn resolve(&self, from_file: &Path, specifier: &str) -> Option<PathBuf> {
         let dir = from_file.parent()?;
+        if let Ok(resolved) = self.resolved.lock() {
+            if let Some(hit) = resolved.get(dir).and_then(|d| d.get(specifier)) {
+                return hit.clone();
+            }
+        }
+        let found = self.resolve_in(dir, specifier);
+        if let Ok(mut resolved) = self.resolved.lock() {
+            resolved
+                .entry(dir.to_owned())
+                .or_default()
+                .insert(specifier.to_owned(), found.clone());
+        }
+        found
+    }
+
+    fn resolve_in(&self, dir: &Path, specifier: &str) -> Option<PathBuf> {
         if specifier.starts_with("./")
             || specifier.starts_with("../")
             || specifier == "."
@@ -81,9 +104,22 @@ impl ModulePaths {
                 .map(|name| ancestor.join(name))
                 .find(|path| path.is_file())
         });
-        let aliases = found.map(|path| Arc::new(load_aliases(&path, 0)));
+        let aliases = found.map(|path| self.load_config(path));
         if let Ok(mut cache) = self.aliases_by_dir.lock() {
             cache.insert(dir.to_owned(), aliases.clone());
+        }
+        aliases
+    }
+
+    fn load_config(&self, path: PathBuf) -> Arc<Aliases> {
+        if let Ok(cache) = self.aliases_by_config.lock() {
+            if let Some(hit) = cache.get(&path) {
+                return hit.clone();
+            }
+        }
+        let aliases = Arc::new(load_aliases(&path, 0));
+        if let Ok(mut cache) = self.aliases_by_config.lock() {
+            cache.insert(path, aliases.clone());
         }
         aliases
     }

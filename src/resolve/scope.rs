@@ -5,6 +5,8 @@
 
 use tree_sitter::Node;
 
+use super::fields::{ChildBy, Field, FieldNames, Fields};
+
 /// What a name is bound to. Nodes borrow the tree the lookup ran in.
 #[derive(Debug, Clone)]
 pub enum Binding<'t> {
@@ -52,9 +54,10 @@ pub enum Imported {
 
 /// The binding `name` has at `at`, or None when nothing in the file declares it (a global).
 pub fn lookup<'t>(name: &str, at: Node<'t>, source: &[u8]) -> Option<Binding<'t>> {
+    let f = &FieldNames;
     let mut scope = at.parent();
     while let Some(node) = scope {
-        if let Some(binding) = declared_in(node, name, source) {
+        if let Some(binding) = declared_in(f, node, name, source) {
             return Some(binding);
         }
         scope = node.parent();
@@ -62,13 +65,19 @@ pub fn lookup<'t>(name: &str, at: Node<'t>, source: &[u8]) -> Option<Binding<'t>
     None
 }
 
-fn declared_in<'t>(scope: Node<'t>, name: &str, source: &[u8]) -> Option<Binding<'t>> {
+/// What `scope` itself declares `name` as: its statements, parameters or loop head.
+pub(crate) fn declared_in<'t>(
+    f: &dyn Fields,
+    scope: Node<'t>,
+    name: &str,
+    source: &[u8],
+) -> Option<Binding<'t>> {
     match scope.kind() {
         "program" | "statement_block" | "class_static_block" | "switch_case" | "switch_default" => {
             let mut cursor = scope.walk();
             let found = scope
                 .named_children(&mut cursor)
-                .find_map(|statement| declared_by_statement(statement, name, source));
+                .find_map(|statement| declared_by_statement(f, statement, name, source));
             found
         }
         "function_declaration"
@@ -78,35 +87,37 @@ fn declared_in<'t>(scope: Node<'t>, name: &str, source: &[u8]) -> Option<Binding
         | "generator_function"
         | "arrow_function"
         | "method_definition" => {
-            if let Some(parameter) = scope.child_by_field_name("parameter") {
+            if let Some(parameter) = scope.child_by(f, Field::Parameter) {
                 return (text(parameter, source) == name).then_some(Binding::Param {
                     type_annotation: None,
                 });
             }
-            let parameters = scope.child_by_field_name("parameters")?;
+            let parameters = scope.child_by(f, Field::Parameters)?;
             let mut cursor = parameters.walk();
             let found = parameters
                 .named_children(&mut cursor)
-                .find_map(|parameter| declared_by_parameter(parameter, name, source));
+                .find_map(|parameter| declared_by_parameter(f, parameter, name, source));
             found
         }
         "for_in_statement" => {
-            let left = scope.child_by_field_name("left")?;
-            pattern_binds(left, name, source).then_some(Binding::Opaque)
+            let left = scope.child_by(f, Field::Left)?;
+            pattern_binds_in(f, left, name, source).then_some(Binding::Opaque)
         }
         "for_statement" => {
-            let initializer = scope.child_by_field_name("initializer")?;
-            declared_by_statement(initializer, name, source).map(|_| Binding::Opaque)
+            let initializer = scope.child_by(f, Field::Initializer)?;
+            declared_by_statement(f, initializer, name, source).map(|_| Binding::Opaque)
         }
         "catch_clause" => {
-            let parameter = scope.child_by_field_name("parameter")?;
-            pattern_binds(parameter, name, source).then_some(Binding::Opaque)
+            let parameter = scope.child_by(f, Field::Parameter)?;
+            pattern_binds_in(f, parameter, name, source).then_some(Binding::Opaque)
         }
         _ => None,
     }
 }
 
-fn declared_by_statement<'t>(
+/// What one statement of a block declares `name` as.
+pub(crate) fn declared_by_statement<'t>(
+    f: &dyn Fields,
     statement: Node<'t>,
     name: &str,
     source: &[u8],
@@ -120,42 +131,45 @@ fn declared_by_statement<'t>(
             let found = statement
                 .named_children(&mut cursor)
                 .filter(|child| child.kind() == "variable_declarator")
-                .find_map(|declarator| declared_by_declarator(declarator, name, constant, source));
+                .find_map(|declarator| {
+                    declared_by_declarator(f, declarator, name, constant, source)
+                });
             found
         }
         "function_declaration" | "generator_function_declaration" => statement
-            .child_by_field_name("name")
+            .child_by(f, Field::Name)
             .filter(|id| text(*id, source) == name)
             .map(|_| Binding::Function { node: statement }),
         "class_declaration" | "abstract_class_declaration" => statement
-            .child_by_field_name("name")
+            .child_by(f, Field::Name)
             .filter(|id| text(*id, source) == name)
             .map(|_| Binding::Opaque),
         "enum_declaration" => {
-            let id = statement.child_by_field_name("name")?;
+            let id = statement.child_by(f, Field::Name)?;
             if text(id, source) != name {
                 return None;
             }
             statement
-                .child_by_field_name("body")
+                .child_by(f, Field::Body)
                 .map(|body| Binding::Enum { body })
         }
-        "import_statement" => declared_by_import(statement, name, source),
+        "import_statement" => declared_by_import(f, statement, name, source),
         "export_statement" => statement
-            .child_by_field_name("declaration")
-            .and_then(|declaration| declared_by_statement(declaration, name, source)),
+            .child_by(f, Field::Declaration)
+            .and_then(|declaration| declared_by_statement(f, declaration, name, source)),
         _ => None,
     }
 }
 
 fn declared_by_declarator<'t>(
+    f: &dyn Fields,
     declarator: Node<'t>,
     name: &str,
     constant: bool,
     source: &[u8],
 ) -> Option<Binding<'t>> {
-    let target = declarator.child_by_field_name("name")?;
-    let value = declarator.child_by_field_name("value");
+    let target = declarator.child_by(f, Field::Name)?;
+    let value = declarator.child_by(f, Field::Value);
     match target.kind() {
         "identifier" => (text(target, source) == name).then_some(if constant {
             Binding::Const { value }
@@ -163,7 +177,7 @@ fn declared_by_declarator<'t>(
             Binding::Variable { value }
         }),
         "object_pattern" => {
-            let property = destructured_property(target, name, source)?;
+            let property = destructured_property(f, target, name, source)?;
             match value {
                 Some(init) => Some(Binding::Destructured {
                     init,
@@ -173,13 +187,18 @@ fn declared_by_declarator<'t>(
                 None => Some(Binding::Opaque),
             }
         }
-        _ => pattern_binds(target, name, source).then_some(Binding::Opaque),
+        _ => pattern_binds_in(f, target, name, source).then_some(Binding::Opaque),
     }
 }
 
 /// For `{ a, b: c, d = 1, ...rest }`, the property that binds `name`:
 /// `Some(Some("b"))` for `c`, `Some(None)` for `rest`, `None` when it is not bound here.
-fn destructured_property(pattern: Node, name: &str, source: &[u8]) -> Option<Option<String>> {
+fn destructured_property(
+    f: &dyn Fields,
+    pattern: Node,
+    name: &str,
+    source: &[u8],
+) -> Option<Option<String>> {
     let mut cursor = pattern.walk();
     for child in pattern.named_children(&mut cursor) {
         match child.kind() {
@@ -187,7 +206,7 @@ fn destructured_property(pattern: Node, name: &str, source: &[u8]) -> Option<Opt
                 return Some(Some(name.to_string()));
             }
             "object_assignment_pattern" => {
-                let left = child.child_by_field_name("left")?;
+                let left = child.child_by(f, Field::Left)?;
                 if left.kind() == "shorthand_property_identifier_pattern"
                     && text(left, source) == name
                 {
@@ -196,24 +215,24 @@ fn destructured_property(pattern: Node, name: &str, source: &[u8]) -> Option<Opt
             }
             "pair_pattern" => {
                 let (Some(key), Some(value)) = (
-                    child.child_by_field_name("key"),
-                    child.child_by_field_name("value"),
+                    child.child_by(f, Field::Key),
+                    child.child_by(f, Field::Value),
                 ) else {
                     continue;
                 };
                 let value = match value.kind() {
-                    "assignment_pattern" => value.child_by_field_name("left").unwrap_or(value),
+                    "assignment_pattern" => value.child_by(f, Field::Left).unwrap_or(value),
                     _ => value,
                 };
                 if value.kind() == "identifier" && text(value, source) == name {
                     return Some(Some(property_name(key, source)));
                 }
-                if pattern_binds(value, name, source) {
+                if pattern_binds_in(f, value, name, source) {
                     // Nested destructuring: bound, but not to one property of the init.
                     return Some(None);
                 }
             }
-            "rest_pattern" if pattern_binds(child, name, source) => return Some(None),
+            "rest_pattern" if pattern_binds_in(f, child, name, source) => return Some(None),
             _ => {}
         }
     }
@@ -221,6 +240,7 @@ fn destructured_property(pattern: Node, name: &str, source: &[u8]) -> Option<Opt
 }
 
 fn declared_by_parameter<'t>(
+    f: &dyn Fields,
     parameter: Node<'t>,
     name: &str,
     source: &[u8],
@@ -228,30 +248,35 @@ fn declared_by_parameter<'t>(
     match parameter.kind() {
         // TypeScript wraps each parameter, with its type and accessibility modifier.
         "required_parameter" | "optional_parameter" => {
-            let pattern = parameter.child_by_field_name("pattern")?;
-            pattern_binds(pattern, name, source).then(|| Binding::Param {
+            let pattern = parameter.child_by(f, Field::Pattern)?;
+            pattern_binds_in(f, pattern, name, source).then(|| Binding::Param {
                 type_annotation: (pattern.kind() == "identifier")
-                    .then(|| parameter.child_by_field_name("type"))
+                    .then(|| parameter.child_by(f, Field::Type))
                     .flatten(),
             })
         }
-        _ => pattern_binds(parameter, name, source).then_some(Binding::Param {
+        _ => pattern_binds_in(f, parameter, name, source).then_some(Binding::Param {
             type_annotation: None,
         }),
     }
 }
 
-fn declared_by_import<'t>(import: Node<'t>, name: &str, source: &[u8]) -> Option<Binding<'t>> {
-    let from = import.child_by_field_name("source")?;
+fn declared_by_import<'t>(
+    f: &dyn Fields,
+    import: Node<'t>,
+    name: &str,
+    source: &[u8],
+) -> Option<Binding<'t>> {
+    let from = import.child_by(f, Field::Source)?;
     let clause = named_child_of_kind(import, "import_clause")?;
-    let imported = imported_as(clause, name, source)?;
+    let imported = imported_as(f, clause, name, source)?;
     Some(Binding::Import {
         source: string_value(from, source)?,
         imported,
     })
 }
 
-fn imported_as(clause: Node, name: &str, source: &[u8]) -> Option<Imported> {
+fn imported_as(f: &dyn Fields, clause: Node, name: &str, source: &[u8]) -> Option<Imported> {
     let mut cursor = clause.walk();
     for child in clause.named_children(&mut cursor) {
         match child.kind() {
@@ -271,10 +296,10 @@ fn imported_as(clause: Node, name: &str, source: &[u8]) -> Option<Imported> {
                     if specifier.kind() != "import_specifier" {
                         continue;
                     }
-                    let Some(original) = specifier.child_by_field_name("name") else {
+                    let Some(original) = specifier.child_by(f, Field::Name) else {
                         continue;
                     };
-                    let local = specifier.child_by_field_name("alias").unwrap_or(original);
+                    let local = specifier.child_by(f, Field::Alias).unwrap_or(original);
                     if text(local, source) == name {
                         let original = property_name(original, source);
                         return Some(if original == "default" {
@@ -293,14 +318,19 @@ fn imported_as(clause: Node, name: &str, source: &[u8]) -> Option<Imported> {
 
 /// Whether a binding pattern (identifier, object or array pattern, rest, default) binds `name`.
 pub fn pattern_binds(pattern: Node, name: &str, source: &[u8]) -> bool {
+    pattern_binds_in(&FieldNames, pattern, name, source)
+}
+
+/// [`pattern_binds`], reading fields through `f`.
+pub(crate) fn pattern_binds_in(f: &dyn Fields, pattern: Node, name: &str, source: &[u8]) -> bool {
     match pattern.kind() {
         "identifier" | "shorthand_property_identifier_pattern" => text(pattern, source) == name,
         "assignment_pattern" | "object_assignment_pattern" => pattern
-            .child_by_field_name("left")
-            .is_some_and(|left| pattern_binds(left, name, source)),
+            .child_by(f, Field::Left)
+            .is_some_and(|left| pattern_binds_in(f, left, name, source)),
         "pair_pattern" => pattern
-            .child_by_field_name("value")
-            .is_some_and(|value| pattern_binds(value, name, source)),
+            .child_by(f, Field::Value)
+            .is_some_and(|value| pattern_binds_in(f, value, name, source)),
         "object_pattern"
         | "array_pattern"
         | "rest_pattern"
@@ -310,7 +340,7 @@ pub fn pattern_binds(pattern: Node, name: &str, source: &[u8]) -> bool {
             let mut cursor = pattern.walk();
             let found = pattern
                 .named_children(&mut cursor)
-                .any(|child| pattern_binds(child, name, source));
+                .any(|child| pattern_binds_in(f, child, name, source));
             found
         }
         _ => false,
