@@ -472,10 +472,10 @@ fn wrapper_key(wrapper: &crate::matcher::wrapper::WrapperKeys, key: Key) -> Key 
 
 /// `m` in `const m = useFlagMap(); m.newNav`: a variable holding the result of `callee()`.
 fn initialized_by_call(module: &Module, node: Node, callee: &str) -> bool {
-    use crate::resolve::scope::{lookup, Binding};
+    use crate::resolve::scope::Binding;
     let source = module.source.as_bytes();
     let Some(Binding::Const { value: Some(value) } | Binding::Variable { value: Some(value) }) =
-        lookup(text(node, source), node, source)
+        module.lookup(text(node, source), node)
     else {
         return false;
     };
