@@ -228,12 +228,31 @@ mod tests {
         crate::matcher::wrapper::compile_all(&config).unwrap();
         let text = &config.text;
         for key in [
-            "include", "exclude", "max_file_size", "declarations", "provider", "url", "project",
-            "environments", "file", "snapshot", "cache_ttl", "stale_after_days", "exempt_tags",
-            "ignore", "severity", "pattern", "case", "key", "keys", "prefix", "sdk",
+            "include",
+            "exclude",
+            "max_file_size",
+            "declarations",
+            "provider",
+            "url",
+            "project",
+            "environments",
+            "file",
+            "snapshot",
+            "cache_ttl",
+            "stale_after_days",
+            "exempt_tags",
+            "ignore",
+            "severity",
+            "pattern",
+            "case",
+            "key",
+            "keys",
+            "prefix",
+            "sdk",
         ] {
             assert!(
-                text.lines().any(|l| l.trim_start().starts_with(&format!("{key} ="))),
+                text.lines()
+                    .any(|l| l.trim_start().starts_with(&format!("{key} ="))),
                 "flaglint.example.toml lacks {key}"
             );
         }

@@ -199,7 +199,10 @@ impl Matcher {
         slot.get_or_init(|| {
             let mut compiled =
                 compile(std::slice::from_ref(&self.sdks[sdk]), lang).map_err(|e| e.to_string())?;
-            let fixed = self.sdks[sdk].wrapper.as_ref().and_then(|w| w.fixed.clone());
+            let fixed = self.sdks[sdk]
+                .wrapper
+                .as_ref()
+                .and_then(|w| w.fixed.clone());
             for pattern in &mut compiled.patterns {
                 pattern.sdk = sdk;
                 pattern.fixed_key.clone_from(&fixed);

@@ -102,9 +102,7 @@ pub fn compile(wrapper: &WrapperConfig, index: usize) -> Result<SdkSpec, Wrapper
             statement.kind().replace('_', " ")
         )));
     }
-    let expression = statement
-        .named_child(0)
-        .ok_or(WrapperError::NoContent)?;
+    let expression = statement.named_child(0).ok_or(WrapperError::NoContent)?;
     let expression = match expression.kind() {
         "parenthesized_expression" => expression.named_child(0).unwrap_or(expression),
         _ => expression,
@@ -183,7 +181,9 @@ impl<'s> QueryBuilder<'s> {
                 let keyed = property.is_some_and(|p| self.text(p) == "$KEY");
                 let mut out = format!("({} @reference.member{settings})\n", self.node(node)?);
                 // `useFlagMap().$KEY` also reads through destructuring and a variable.
-                if let (true, Some(call)) = (keyed, object.filter(|o| o.kind() == "call_expression")) {
+                if let (true, Some(call)) =
+                    (keyed, object.filter(|o| o.kind() == "call_expression"))
+                {
                     let callee = call
                         .child_by_field_name("function")
                         .map(|f| self.text(f).to_string())
@@ -204,9 +204,9 @@ impl<'s> QueryBuilder<'s> {
                 } else {
                     node
                 };
-                let name = element
-                    .child_by_field_name("name")
-                    .ok_or_else(|| WrapperError::Unsupported("a JSX element without a name".into()))?;
+                let name = element.child_by_field_name("name").ok_or_else(|| {
+                    WrapperError::Unsupported("a JSX element without a name".into())
+                })?;
                 let name_query = self.node(name)?;
                 let mut attributes = String::new();
                 let mut cursor = element.walk();
@@ -269,7 +269,8 @@ impl<'s> QueryBuilder<'s> {
         match node.kind() {
             "identifier" | "property_identifier" | "this" | "type_identifier" => self.literal(node),
             "string" => {
-                let value = crate::resolve::scope::string_value(node, self.source).unwrap_or_default();
+                let value =
+                    crate::resolve::scope::string_value(node, self.source).unwrap_or_default();
                 self.helpers += 1;
                 Ok(format!(
                     "((string) @_s{n} (#eq? @_s{n} {value:?}))",
@@ -353,10 +354,25 @@ mod tests {
         let module = Module::new("a.tsx".into(), source.to_string(), tree);
         let project = Project::new(1 << 20);
         let mut cursor = QueryCursor::new();
-        crate::scan::find_references(&matcher, 0, &project, &mut cursor, &module, Lang::Tsx, "a.tsx")
-            .into_iter()
-            .map(|r| r.key.unwrap_or_else(|| format!("dynamic {}", r.dynamic.map(|d| d.expression).unwrap_or_default())))
-            .collect()
+        crate::scan::find_references(
+            &matcher,
+            0,
+            &project,
+            &mut cursor,
+            &module,
+            Lang::Tsx,
+            "a.tsx",
+        )
+        .into_iter()
+        .map(|r| {
+            r.key.unwrap_or_else(|| {
+                format!(
+                    "dynamic {}",
+                    r.dynamic.map(|d| d.expression).unwrap_or_default()
+                )
+            })
+        })
+        .collect()
     }
 
     fn assert_key(pattern: &str, source: &str, expected: &[&str]) {
@@ -366,20 +382,44 @@ mod tests {
 
     #[test]
     fn call_with_the_key_first() {
-        assert_key("Utils.getFlagsmithHasFeature($KEY)", "Utils.getFlagsmithHasFeature('dark')", &["dark"]);
-        assert_key("Utils.getFlagsmithHasFeature($KEY)", "Utils.getFlagsmithHasFeature(\n 'dark', { fallback: true })", &["dark"]);
-        assert_key("Utils.getFlagsmithHasFeature($KEY)", "Other.getFlagsmithHasFeature('dark')", &[]);
+        assert_key(
+            "Utils.getFlagsmithHasFeature($KEY)",
+            "Utils.getFlagsmithHasFeature('dark')",
+            &["dark"],
+        );
+        assert_key(
+            "Utils.getFlagsmithHasFeature($KEY)",
+            "Utils.getFlagsmithHasFeature(\n 'dark', { fallback: true })",
+            &["dark"],
+        );
+        assert_key(
+            "Utils.getFlagsmithHasFeature($KEY)",
+            "Other.getFlagsmithHasFeature('dark')",
+            &[],
+        );
     }
 
     #[test]
     fn any_receiver() {
-        assert_key("$_.isFeatureEnabled($KEY)", "this.props.isFeatureEnabled('a'); ctx.isFeatureEnabled('b')", &["a", "b"]);
+        assert_key(
+            "$_.isFeatureEnabled($KEY)",
+            "this.props.isFeatureEnabled('a'); ctx.isFeatureEnabled('b')",
+            &["a", "b"],
+        );
     }
 
     #[test]
     fn key_at_argument_one() {
-        assert_key("getFeatureFlagValue($_, $KEY)", "getFeatureFlagValue(state, 'Key')", &["Key"]);
-        assert_key("getFeatureFlagValue($_, $KEY)", "getFeatureFlagValue('Key')", &[]);
+        assert_key(
+            "getFeatureFlagValue($_, $KEY)",
+            "getFeatureFlagValue(state, 'Key')",
+            &["Key"],
+        );
+        assert_key(
+            "getFeatureFlagValue($_, $KEY)",
+            "getFeatureFlagValue('Key')",
+            &[],
+        );
     }
 
     #[test]
@@ -420,25 +460,43 @@ mod tests {
 
     #[test]
     fn fixed_key_and_key_maps_and_prefix() {
-        let spec = compile(&wrapper("[[wrappers]]\npattern = \"useNewNavigation()\"\nkey = \"new-navigation\"\n"), 0).unwrap();
-        assert_eq!(spec.wrapper.unwrap().fixed.as_deref(), Some("new-navigation"));
+        let spec = compile(
+            &wrapper("[[wrappers]]\npattern = \"useNewNavigation()\"\nkey = \"new-navigation\"\n"),
+            0,
+        )
+        .unwrap();
         assert_eq!(
-            keys("[[wrappers]]\npattern = \"useNewNavigation()\"\nkey = \"new-navigation\"\n", "useNewNavigation()"),
+            spec.wrapper.unwrap().fixed.as_deref(),
+            Some("new-navigation")
+        );
+        assert_eq!(
+            keys(
+                "[[wrappers]]\npattern = \"useNewNavigation()\"\nkey = \"new-navigation\"\n",
+                "useNewNavigation()"
+            ),
             vec!["new-navigation"]
         );
         assert_eq!(
-            keys("[[wrappers]]\npattern = \"useMilestone($KEY)\"\nkeys = { m1 = \"search-v2\" }\n", "useMilestone('m1'); useMilestone('m9')"),
+            keys(
+                "[[wrappers]]\npattern = \"useMilestone($KEY)\"\nkeys = { m1 = \"search-v2\" }\n",
+                "useMilestone('m1'); useMilestone('m9')"
+            ),
             vec!["search-v2", "dynamic 'm9'"]
         );
         assert_eq!(
-            keys("[[wrappers]]\npattern = \"isOn($KEY)\"\nprefix = \"exp_\"\n", "isOn('checkout')"),
+            keys(
+                "[[wrappers]]\npattern = \"isOn($KEY)\"\nprefix = \"exp_\"\n",
+                "isOn('checkout')"
+            ),
             vec!["exp_checkout"]
         );
     }
 
     #[test]
     fn bad_patterns_are_errors() {
-        let err = |p: &str| compile(&wrapper(&format!("[[wrappers]]\npattern = {p:?}\n")), 0).unwrap_err();
+        let err = |p: &str| {
+            compile(&wrapper(&format!("[[wrappers]]\npattern = {p:?}\n")), 0).unwrap_err()
+        };
         assert_eq!(err(""), WrapperError::NoContent);
         assert_eq!(err("a($KEY); b($KEY)"), WrapperError::MultipleNode(2));
         assert_eq!(err("isOn($KEY"), WrapperError::Syntax);
@@ -453,6 +511,9 @@ mod tests {
         )
         .unwrap();
         let err = compile_all(&config).unwrap_err().to_string();
-        assert!(err.starts_with("flaglint.toml:4:11: [[wrappers]] pattern: the pattern does not parse"), "{err}");
+        assert!(
+            err.starts_with("flaglint.toml:4:11: [[wrappers]] pattern: the pattern does not parse"),
+            "{err}"
+        );
     }
 }
