@@ -21,7 +21,7 @@ use crate::matcher::{Matcher, SdkSpec};
 use crate::report;
 use crate::report::{Format, Run, Summary};
 use crate::rules::{self, Settings, Severity};
-use crate::scan::{scan, ScanOptions, ScanResult};
+use crate::scan::{ScanOptions, ScanResult};
 use crate::source::{self, Origin, SourcePlan};
 use crate::walk::FileFilter;
 
@@ -249,7 +249,18 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         print!("{}", rule.explain());
         return Ok(ExitCode::SUCCESS);
     }
-    let context = ScanContext::new(&args.scan, &args.common)?;
+    let mut context = ScanContext::new(&args.scan, &args.common)?;
+    // --staged / --changed-since: the same scan, over the changed files only.
+    let partial = args.staged || args.changed_since.is_some();
+    if partial {
+        let root = context.options.root.clone();
+        context.options.paths = crate::git::changed_files(&root, args.changed_since.as_deref())?
+            .into_iter()
+            .map(|f| root.join(f))
+            .filter(|f| f.is_file())
+            .collect();
+    }
+    let context = context;
     let config = &context.config;
     // Config mistakes surface before any network.
     let severities = crate::check::severities(config)?;
@@ -260,32 +271,9 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         None => None,
     };
     let (flags, origin) = load_flags(&plan, config, args.offline)?;
-    let partial = args.staged || args.changed_since.is_some();
-    let result = if partial {
-        let root = context.options.root.clone();
-        let changed = crate::git::changed_files(&root, args.changed_since.as_deref())?;
-        let files: Vec<PathBuf> = changed
-            .into_iter()
-            .filter(|f| crate::lang::Lang::from_path(f).is_some())
-            .map(|f| root.join(f))
-            .filter(|f| f.is_file())
-            .collect();
-        if files.is_empty() {
-            ScanResult::default()
-        } else {
-            let options = ScanOptions {
-                paths: files,
-                root: context.options.root.clone(),
-                threads: context.options.threads,
-                filter: FileFilter::new(
-                    &context.config.scan.include,
-                    &context.config.scan.exclude,
-                    context.config.scan.declarations,
-                )?,
-                max_file_size: context.options.max_file_size,
-            };
-            scan(&options, &context.matcher)?
-        }
+    let result = if context.options.paths.is_empty() {
+        // Nothing changed: nothing to check.
+        ScanResult::default()
     } else {
         context.run()?
     };

@@ -565,3 +565,31 @@ fn colour_only_when_asked_or_on_a_terminal() {
         stdout(&coloured)
     );
 }
+
+#[test]
+fn staged_keeps_the_include_and_exclude_globs() {
+    let dir = demo_repo();
+    let banner = dir.path().join("src/components/Banner.tsx");
+    let text = std::fs::read_to_string(&banner).unwrap().replace(
+        "  const color",
+        "  const typo = flagsmith.hasFeature('new_chekcout');\n  const color",
+    );
+    std::fs::write(&banner, text).unwrap();
+    git(dir.path(), &["add", "src/components/Banner.tsx"]);
+    let output = check(
+        dir.path(),
+        &[
+            "--staged",
+            "--format",
+            "json",
+            "--exclude",
+            "src/components",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        rules_found(&output).is_empty(),
+        "{:?}",
+        rules_found(&output)
+    );
+}
