@@ -81,10 +81,11 @@ pub fn apply_exemptions(
                 suppressed.disabled_rules += 1;
                 continue;
             }
+            // Only findings at their rule's default take the configured severity:
+            // a "possibly used" unused-flag stays info.
             Some(Some(severity))
-                if finding.severity
-                    == rules::rule(finding.rule)
-                        .map_or(finding.severity, |r| r.default_severity) =>
+                if rules::rule(finding.rule)
+                    .is_some_and(|r| r.default_severity == finding.severity) =>
             {
                 finding.severity = *severity;
             }
