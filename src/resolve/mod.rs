@@ -855,7 +855,7 @@ impl Project {
         match find_export(module, name) {
             Some(Export::Local(local)) => {
                 let at = first_statement(module.tree.root_node())?;
-                let id = find_identifier_binding(module, at, &local)?;
+                let id = module.lookup(&local, at)?;
                 match id {
                     Binding::Function { node } => {
                         self.returned_origin(module, node, packages, depth + 1)
@@ -1179,14 +1179,6 @@ fn has_export(project: &Project, module: &Module, name: &str, depth: usize) -> b
                 .import(module, &specifier)
                 .is_some_and(|target| has_export(project, &target, name, depth + 1))
         })
-}
-
-fn find_identifier_binding<'m>(
-    module: &'m Module,
-    at: Node<'m>,
-    name: &str,
-) -> Option<Binding<'m>> {
-    module.lookup(name, at)
 }
 
 /// `Promise<IFlagsmith>` is `IFlagsmith` for an awaited call.
