@@ -367,6 +367,21 @@ pub fn find_references(
             continue;
         };
         let shape = shape_of(reference_node, source);
+        let reference_at = |node: Node, key: Option<String>, dynamic: Option<Dynamic>| {
+            let (line, column) = position(node, source);
+            Reference {
+                file: file.to_string(),
+                line,
+                column,
+                key,
+                dynamic,
+                sdk: sdk.name.clone(),
+                kind: info.kind,
+                case: info.case.clone(),
+                span: first_line_chars(node, source),
+                shape: shape.clone(),
+            }
+        };
         let key_nodes = found
             .captures
             .iter()
@@ -399,52 +414,20 @@ pub fn find_references(
                 };
                 let (key, dynamic) = match key {
                     Key::Known(key) => (Some(key), None),
-                    Key::Dynamic { prefix } => (
-                        None,
-                        Some(Dynamic {
-                            expression: expression_text(key_node, source),
-                            prefix,
-                        }),
-                    ),
-                    Key::List(_) => (
-                        None,
-                        Some(Dynamic {
-                            expression: expression_text(key_node, source),
-                            prefix: None,
-                        }),
-                    ),
+                    unknown => {
+                        let prefix = match unknown {
+                            Key::Dynamic { prefix } => prefix,
+                            _ => None,
+                        };
+                        let expression = expression_text(key_node, source);
+                        (None, Some(Dynamic { expression, prefix }))
+                    }
                 };
-                let (line, column) = position(key_node, source);
-                let span = first_line_chars(key_node, source);
-                references.push(Reference {
-                    file: file.to_string(),
-                    line,
-                    column,
-                    key,
-                    dynamic,
-                    sdk: sdk.name.clone(),
-                    kind: info.kind,
-                    case: info.case.clone(),
-                    span,
-                    shape: shape.clone(),
-                });
+                references.push(reference_at(key_node, key, dynamic));
             }
         }
         if let Some(fixed) = &info.fixed_key {
-            let (line, column) = position(reference_node, source);
-            let span = first_line_chars(reference_node, source);
-            references.push(Reference {
-                file: file.to_string(),
-                line,
-                column,
-                key: Some(fixed.clone()),
-                dynamic: None,
-                sdk: sdk.name.clone(),
-                kind: info.kind,
-                case: info.case.clone(),
-                span,
-                shape: shape.clone(),
-            });
+            references.push(reference_at(reference_node, Some(fixed.clone()), None));
         }
     }
     references
