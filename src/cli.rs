@@ -563,12 +563,11 @@ impl ScanContext {
         let builtin = sdks.len();
         sdks.extend(crate::matcher::wrapper::compile_all(&config)?);
         let matcher = Matcher::new(sdks)?;
-        // A wrapper's query is checked now: a bad one should fail before any file is read.
-        for sdk in builtin..matcher.sdks.len() {
+        // Wrapper queries are checked now: a bad one should fail before any file is read.
+        let wrappers = matcher.all() & !((1u64 << builtin) - 1);
+        if wrappers != 0 {
             for lang in crate::lang::ALL {
-                matcher
-                    .query(sdk, lang)
-                    .map_err(|message| anyhow::anyhow!("{message}"))?;
+                matcher.compile(wrappers, lang)?;
             }
         }
         Ok(ScanContext {

@@ -3,15 +3,38 @@
 //! it is matched only against the SDKs whose words it contains, and a file with none is
 //! never parsed. This is what lets flaglint keep pace with ripgrep: most files in a
 //! repository are read once and dropped.
+//!
+//! The same pass notes which SDK packages a file names in a string (`from "flagsmith"`,
+//! `require('flagsmith/react')`): an SDK no file imports cannot be read anywhere, so the
+//! scan can leave its queries out altogether.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+/// What one pass over a file found, as bit sets over SDK indices.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hits {
+    /// SDKs with a trigger word in the file.
+    pub triggers: u64,
+    /// SDKs whose package the file names in a string literal.
+    pub packages: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum WordKind {
+    /// Must the word start / end at an identifier boundary?
+    Trigger { start: bool, end: bool },
+    /// An opening quote and a package name: a module specifier when a quote or `/` follows.
+    Package,
+}
+
+struct Word {
+    owners: u64,
+    kind: WordKind,
+}
 
 pub struct Prefilter {
     automaton: Option<AhoCorasick>,
-    /// For each trigger word, the set of SDKs (bit per SDK index) that list it.
-    owners: Vec<u64>,
-    /// For each trigger word: must it start / end at an identifier boundary?
-    bounded: Vec<(bool, bool)>,
+    words: Vec<Word>,
 }
 
 /// A character that continues a JS identifier.
@@ -19,61 +42,73 @@ fn is_identifier_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 
+fn bit_set(sdks: &[usize]) -> u64 {
+    sdks.iter().fold(0u64, |set, sdk| set | (1u64 << sdk))
+}
+
 impl Prefilter {
-    /// `words`: each trigger with the indices of the SDKs that list it.
-    pub fn new(words: &[(String, Vec<usize>)]) -> Prefilter {
-        let words: Vec<&(String, Vec<usize>)> =
-            words.iter().filter(|(w, _)| !w.is_empty()).collect();
-        let owners = words
-            .iter()
-            .map(|(_, sdks)| sdks.iter().fold(0u64, |set, sdk| set | (1u64 << sdk)))
-            .collect();
-        // A word is matched as a whole identifier (`useFeature` is not in `useFeaturedPost`);
-        // an end that is punctuation (`feature(`, `@unleash/nextjs`) needs no boundary there.
-        let bounded = words
-            .iter()
-            .map(|(w, _)| {
-                let bytes = w.as_bytes();
-                (
-                    bytes.first().is_some_and(|b| is_identifier_byte(*b)),
-                    bytes.last().is_some_and(|b| is_identifier_byte(*b)),
-                )
-            })
-            .collect();
-        let automaton = AhoCorasick::new(words.iter().map(|(w, _)| w.as_str())).ok();
-        Prefilter {
-            automaton,
-            owners,
-            bounded,
+    /// `triggers` and `packages`: each word with the indices of the SDKs that list it.
+    pub fn new(triggers: &[(String, Vec<usize>)], packages: &[(String, Vec<usize>)]) -> Prefilter {
+        let mut patterns = Vec::new();
+        let mut words = Vec::new();
+        for (word, sdks) in triggers.iter().filter(|(w, _)| !w.is_empty()) {
+            // A word is matched as a whole identifier (`useFeature` is not in `useFeaturedPost`);
+            // an end that is punctuation (`feature(`, `@unleash/nextjs`) needs no boundary there.
+            let bytes = word.as_bytes();
+            let start = bytes.first().is_some_and(|b| is_identifier_byte(*b));
+            let end = bytes.last().is_some_and(|b| is_identifier_byte(*b));
+            patterns.push(word.clone());
+            words.push(Word {
+                owners: bit_set(sdks),
+                kind: WordKind::Trigger { start, end },
+            });
         }
+        for (package, sdks) in packages.iter().filter(|(p, _)| !p.is_empty()) {
+            for quote in ['\'', '"', '`'] {
+                patterns.push(format!("{quote}{package}"));
+                words.push(Word {
+                    owners: bit_set(sdks),
+                    kind: WordKind::Package,
+                });
+            }
+        }
+        // A DFA: one table lookup per byte. The default for this many words is an NFA,
+        // which made the prefilter the largest single cost of a scan.
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .ok();
+        Prefilter { automaton, words }
     }
 
-    /// The SDKs whose trigger words occur in `haystack`, as a bit set (0: none).
-    pub fn sdks_in(&self, haystack: &[u8]) -> u64 {
+    /// The SDKs whose trigger words and packages occur in `haystack`.
+    pub fn scan(&self, haystack: &[u8]) -> Hits {
+        let mut hits = Hits::default();
         let Some(automaton) = &self.automaton else {
-            return 0;
+            return hits;
         };
-        let all = self.owners.iter().fold(0u64, |set, o| set | o);
-        let mut found = 0u64;
-        for hit in automaton.find_overlapping_iter(haystack) {
-            let word = hit.pattern().as_usize();
-            let (start, end) = self.bounded[word];
-            if start && hit.start() > 0 && is_identifier_byte(haystack[hit.start() - 1]) {
-                continue;
-            }
-            if end
-                && haystack
-                    .get(hit.end())
-                    .is_some_and(|b| is_identifier_byte(*b))
-            {
-                continue;
-            }
-            found |= self.owners[word];
-            if found == all {
-                break;
+        for found in automaton.find_overlapping_iter(haystack) {
+            let word = &self.words[found.pattern().as_usize()];
+            let after = haystack.get(found.end()).copied();
+            match word.kind {
+                WordKind::Trigger { start, end } => {
+                    if start && found.start() > 0 && is_identifier_byte(haystack[found.start() - 1])
+                    {
+                        continue;
+                    }
+                    if end && after.is_some_and(is_identifier_byte) {
+                        continue;
+                    }
+                    hits.triggers |= word.owners;
+                }
+                WordKind::Package => {
+                    if matches!(after, Some(b'\'' | b'"' | b'`' | b'/')) {
+                        hits.packages |= word.owners;
+                    }
+                }
             }
         }
-        found
+        hits
     }
 }
 
@@ -81,30 +116,70 @@ impl Prefilter {
 mod tests {
     use super::*;
 
+    fn triggers_only(words: &[(&str, Vec<usize>)]) -> Prefilter {
+        let words: Vec<(String, Vec<usize>)> = words
+            .iter()
+            .map(|(w, s)| (w.to_string(), s.clone()))
+            .collect();
+        Prefilter::new(&words, &[])
+    }
+
     #[test]
     fn finds_the_sdks_whose_words_occur() {
-        let filter = Prefilter::new(&[
-            ("hasFeature".into(), vec![0]),
-            ("getValue".into(), vec![0, 2]),
-            ("useFlag".into(), vec![1]),
-            ("useFlags".into(), vec![0]),
+        let filter = triggers_only(&[
+            ("hasFeature", vec![0]),
+            ("getValue", vec![0, 2]),
+            ("useFlag", vec![1]),
+            ("useFlags", vec![0]),
         ]);
-        assert_eq!(filter.sdks_in(b"const a = useFlags(['x'])"), 0b001);
-        assert_eq!(filter.sdks_in(b"x.getValue('k')"), 0b101);
-        assert_eq!(filter.sdks_in(b"const a = settings.read('x')"), 0);
+        let triggers = |text: &[u8]| filter.scan(text).triggers;
+        assert_eq!(triggers(b"const a = useFlags(['x'])"), 0b001);
+        assert_eq!(triggers(b"x.getValue('k')"), 0b101);
+        assert_eq!(triggers(b"const a = settings.read('x')"), 0);
         // Whole identifiers only.
-        assert_eq!(
-            filter.sdks_in(b"useFlagsy(); myhasFeature(); getValueOf()"),
-            0
-        );
-        assert_eq!(filter.sdks_in(b"x.hasFeature?.('k')"), 0b001);
+        assert_eq!(triggers(b"useFlagsy(); myhasFeature(); getValueOf()"), 0);
+        assert_eq!(triggers(b"x.hasFeature?.('k')"), 0b001);
+        // A word inside a longer one that fails its boundary is still seen on its own.
+        assert_eq!(triggers(b"useFlagsX useFlag('a')"), 0b010);
     }
 
     #[test]
     fn punctuation_ends_need_no_boundary() {
-        let filter = Prefilter::new(&[("feature(".into(), vec![0]), ("unleash".into(), vec![1])]);
-        assert_eq!(filter.sdks_in(b"gb.feature('x')"), 0b01);
-        assert_eq!(filter.sdks_in(b"import { x } from 'unleash-client'"), 0b10);
-        assert_eq!(filter.sdks_in(b"unleashed()"), 0);
+        let filter = triggers_only(&[("feature(", vec![0]), ("unleash", vec![1])]);
+        let triggers = |text: &[u8]| filter.scan(text).triggers;
+        assert_eq!(triggers(b"gb.feature('x')"), 0b01);
+        assert_eq!(triggers(b"import { x } from 'unleash-client'"), 0b10);
+        assert_eq!(triggers(b"unleashed()"), 0);
+    }
+
+    #[test]
+    fn package_names_count_only_as_module_specifiers() {
+        let filter = Prefilter::new(
+            &[("hasFeature".into(), vec![0])],
+            &[
+                ("flagsmith".into(), vec![0]),
+                ("@flagsmith/flagsmith".into(), vec![0]),
+                ("launchdarkly-js-client-sdk".into(), vec![1]),
+            ],
+        );
+        let packages = |text: &[u8]| filter.scan(text).packages;
+        assert_eq!(packages(b"import flagsmith from 'flagsmith';"), 0b01);
+        assert_eq!(
+            packages(b"const { useFlags } = require(\"flagsmith/react\")"),
+            0b01
+        );
+        assert_eq!(
+            packages(b"import x from '@flagsmith/flagsmith/isomorphic'"),
+            0b01
+        );
+        assert_eq!(
+            packages(b"import { initialize } from `launchdarkly-js-client-sdk`"),
+            0b10
+        );
+        // A path that merely contains the name, a longer package name, plain words: no.
+        assert_eq!(packages(b"import flagsmith from '../lib/flagsmith'"), 0);
+        assert_eq!(packages(b"import x from 'flagsmith-helpers'"), 0);
+        assert_eq!(packages(b"// we use flagsmith here"), 0);
+        assert_eq!(filter.scan(b"flagsmith.hasFeature('x')").triggers, 0b01);
     }
 }

@@ -1,20 +1,28 @@
-//! The scan: walk, prefilter, parse, match and resolve every file, in parallel.
+//! The scan, in two stages.
 //!
-//! Each walker thread owns its parser and query cursor and collects its references
-//! locally; the lists are merged and sorted after the walk, so the output is the same
-//! at any thread count. `Project` (imported modules, tsconfig aliases) is the only
-//! shared state, and it is read-mostly.
+//! 1. Walk and prefilter, in parallel: every file is read once and searched for trigger
+//!    words and SDK package names. A file with no trigger word is dropped at once.
+//! 2. Parse and match the files that are left, in parallel, with one query per grammar
+//!    for the SDKs that can occur: an SDK whose package neither a scanned file nor a
+//!    package.json names has no receivers to find, so its queries are not even compiled.
+//!
+//! Workers keep their parser and query cursor and collect references locally; the lists
+//! are merged and sorted at the end, so the output is the same at any thread count.
+//! `Project` (imported modules, tsconfig aliases) is the only shared state, and it is
+//! read-mostly.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
-use crate::lang::Lang;
-use crate::matcher::{Matcher, Predicate};
+use crate::lang::{Lang, ALL};
+use crate::matcher::{CompiledQuery, Matcher, Predicate, QueryError};
 use crate::prefilter::Prefilter;
 use crate::reference::{Dynamic, Reference};
 use crate::resolve::scope::{property_name, string_value, text};
@@ -31,6 +39,16 @@ pub struct ScanOptions {
     pub threads: usize,
     pub filter: FileFilter,
     pub max_file_size: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
 }
 
 /// Why a file was passed over by policy. Not an error: the summary lists them.
@@ -71,7 +89,7 @@ pub struct ScanResult {
     pub modules_loaded: usize,
 }
 
-pub fn scan(options: &ScanOptions, matcher: &Matcher) -> Result<ScanResult, WalkError> {
+pub fn scan(options: &ScanOptions, matcher: &Matcher) -> Result<ScanResult, ScanError> {
     scan_with_progress(options, matcher, &ProgressBar::hidden())
 }
 
@@ -92,27 +110,52 @@ pub fn scan_with_progress(
     options: &ScanOptions,
     matcher: &Matcher,
     progress: &ProgressBar,
-) -> Result<ScanResult, WalkError> {
-    let project = Project::new(options.max_file_size);
-    let prefilter = Prefilter::new(&matcher.triggers());
-    let walk = walker(&options.paths, options.threads)?;
-    let merged = Arc::new(Mutex::new(ScanResult::default()));
-    let mut builder = VisitorBuilder {
-        options,
-        matcher,
-        prefilter: &prefilter,
-        project: &project,
-        merged: merged.clone(),
-        progress,
-    };
-    walk.visit(&mut builder);
-    drop(builder);
+) -> Result<ScanResult, ScanError> {
+    let prefilter = Prefilter::new(&matcher.triggers(), &matcher.packages());
+    let walked = walk_and_prefilter(options, &prefilter, progress)?;
     progress.finish_and_clear();
 
-    let mut result = Arc::try_unwrap(merged)
-        .ok()
-        .and_then(|m| m.into_inner().ok())
-        .unwrap_or_default();
+    let imported = walked.imported | manifests_above(&options.paths, &prefilter);
+    let reachable = matcher.reachable(imported);
+    let mut candidates: Vec<Candidate> = walked
+        .candidates
+        .into_iter()
+        .filter_map(|mut candidate| {
+            candidate.sdks &= reachable;
+            (candidate.sdks != 0).then_some(candidate)
+        })
+        .collect();
+    // Largest first, so that no worker is left with a big file at the end.
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.source.len()));
+
+    let threads = options.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|err| ScanError::Threads {
+            threads,
+            message: err.to_string(),
+        })?;
+    let project = Project::new(options.max_file_size);
+    let outcomes = pool.install(|| -> Result<Vec<Outcome>, ScanError> {
+        let queries = compile_queries(matcher, &candidates)?;
+        Ok(candidates
+            .into_par_iter()
+            .map_init(
+                || (Parser::new(), QueryCursor::new()),
+                |(parser, cursor), candidate| {
+                    parse_and_match(parser, cursor, candidate, &queries, matcher, &project)
+                },
+            )
+            .collect())
+    })?;
+
+    let mut result = walked.result;
+    for outcome in outcomes {
+        result.files_parsed += usize::from(outcome.parsed);
+        result.references.extend(outcome.references);
+        result.syntax_errors.extend(outcome.syntax_error);
+    }
     result.modules_loaded = project.modules_loaded();
     result.references.sort();
     result.references.dedup();
@@ -122,12 +165,134 @@ pub fn scan_with_progress(
     Ok(result)
 }
 
+/// A file with trigger words, read and waiting to be parsed.
+struct Candidate {
+    path: PathBuf,
+    file: String,
+    lang: Lang,
+    source: String,
+    /// The SDKs whose trigger words it holds.
+    sdks: u64,
+}
+
+/// What stage 1 leaves for stage 2.
+#[derive(Default)]
+struct Walked {
+    candidates: Vec<Candidate>,
+    /// The SDKs whose packages some file names.
+    imported: u64,
+    result: ScanResult,
+}
+
+impl Walked {
+    fn absorb(&mut self, other: Walked) {
+        self.candidates.extend(other.candidates);
+        self.imported |= other.imported;
+        self.result.files_scanned += other.result.files_scanned;
+        self.result.skipped.extend(other.result.skipped);
+        self.result.errors.extend(other.result.errors);
+    }
+}
+
+fn walk_and_prefilter(
+    options: &ScanOptions,
+    prefilter: &Prefilter,
+    progress: &ProgressBar,
+) -> Result<Walked, WalkError> {
+    let walk = walker(&options.paths, options.threads)?;
+    let merged = Arc::new(Mutex::new(Walked::default()));
+    let mut builder = VisitorBuilder {
+        options,
+        prefilter,
+        merged: merged.clone(),
+        progress,
+    };
+    walk.visit(&mut builder);
+    drop(builder);
+    Ok(Arc::try_unwrap(merged)
+        .ok()
+        .and_then(|m| m.into_inner().ok())
+        .unwrap_or_default())
+}
+
+/// The SDK packages named by the package.json files in and above the scan paths: a folder
+/// scanned on its own may use an SDK that only code outside it imports.
+fn manifests_above(paths: &[PathBuf], prefilter: &Prefilter) -> u64 {
+    let mut folders = std::collections::BTreeSet::new();
+    for path in paths {
+        let Ok(absolute) = path.canonicalize() else {
+            continue;
+        };
+        folders.extend(absolute.ancestors().map(Path::to_path_buf));
+    }
+    folders
+        .iter()
+        .filter_map(|folder| std::fs::read(folder.join("package.json")).ok())
+        .fold(0, |set, manifest| set | prefilter.scan(&manifest).packages)
+}
+
+/// One query per grammar for the SDKs its files need, compiled side by side.
+fn compile_queries(
+    matcher: &Matcher,
+    candidates: &[Candidate],
+) -> Result<Vec<Option<CompiledQuery>>, QueryError> {
+    let mut needed = [0u64; ALL.len()];
+    for candidate in candidates {
+        needed[candidate.lang.index()] |= candidate.sdks;
+    }
+    ALL.par_iter()
+        .map(|&lang| match needed[lang.index()] {
+            0 => Ok(None),
+            set => matcher.compile(set, lang).map(Some),
+        })
+        .collect()
+}
+
+/// What stage 2 found in one file.
+#[derive(Default)]
+struct Outcome {
+    references: Vec<Reference>,
+    parsed: bool,
+    syntax_error: Option<String>,
+}
+
+fn parse_and_match(
+    parser: &mut Parser,
+    cursor: &mut QueryCursor,
+    candidate: Candidate,
+    queries: &[Option<CompiledQuery>],
+    matcher: &Matcher,
+    project: &Project,
+) -> Outcome {
+    let Candidate {
+        path,
+        file,
+        lang,
+        source,
+        sdks,
+    } = candidate;
+    let Some(Some(query)) = queries.get(lang.index()) else {
+        return Outcome::default();
+    };
+    if parser.set_language(&lang.grammar()).is_err() {
+        return Outcome::default();
+    }
+    let Some(tree) = parser.parse(&source, None) else {
+        return Outcome::default();
+    };
+    let syntax_error = tree.root_node().has_error().then(|| file.clone());
+    let module = Module::new(path, source, tree);
+    Outcome {
+        references: find_references(matcher, query, sdks, project, cursor, &module, &file),
+        parsed: true,
+        syntax_error,
+    }
+}
+
 struct VisitorBuilder<'s> {
     options: &'s ScanOptions,
-    matcher: &'s Matcher,
     prefilter: &'s Prefilter,
-    project: &'s Project,
-    merged: Arc<Mutex<ScanResult>>,
+    merged: Arc<Mutex<Walked>>,
     progress: &'s ProgressBar,
 }
 
@@ -135,12 +300,8 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
     fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
         Box::new(FileVisitor {
             options: self.options,
-            matcher: self.matcher,
             prefilter: self.prefilter,
-            project: self.project,
-            parser: Parser::new(),
-            cursor: QueryCursor::new(),
-            local: ScanResult::default(),
+            local: Walked::default(),
             merged: self.merged.clone(),
             progress: self.progress.clone(),
         })
@@ -149,13 +310,9 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
 
 struct FileVisitor<'s> {
     options: &'s ScanOptions,
-    matcher: &'s Matcher,
     prefilter: &'s Prefilter,
-    project: &'s Project,
-    parser: Parser,
-    cursor: QueryCursor,
-    local: ScanResult,
-    merged: Arc<Mutex<ScanResult>>,
+    local: Walked,
+    merged: Arc<Mutex<Walked>>,
     progress: ProgressBar,
 }
 
@@ -163,12 +320,7 @@ impl Drop for FileVisitor<'_> {
     fn drop(&mut self) {
         let local = std::mem::take(&mut self.local);
         if let Ok(mut merged) = self.merged.lock() {
-            merged.references.extend(local.references);
-            merged.files_scanned += local.files_scanned;
-            merged.files_parsed += local.files_parsed;
-            merged.syntax_errors.extend(local.syntax_errors);
-            merged.skipped.extend(local.skipped);
-            merged.errors.extend(local.errors);
+            merged.absorb(local);
         }
     }
 }
@@ -178,7 +330,7 @@ impl ParallelVisitor for FileVisitor<'_> {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                self.local.errors.push(FileError {
+                self.local.result.errors.push(FileError {
                     file: err
                         .to_string()
                         .split(':')
@@ -204,108 +356,92 @@ impl ParallelVisitor for FileVisitor<'_> {
             return WalkState::Continue;
         }
         if let Some(lang) = self.options.filter.accepts_file(&relative) {
-            self.scan_file(entry.path(), &relative, lang);
+            self.prefilter_file(entry.path(), &relative, lang);
+        } else if entry.file_name() == "package.json" {
+            if let Ok(manifest) = std::fs::read(entry.path()) {
+                self.local.imported |= self.prefilter.scan(&manifest).packages;
+            }
         }
         WalkState::Continue
     }
 }
 
 impl FileVisitor<'_> {
-    fn scan_file(&mut self, path: &Path, relative: &Path, lang: Lang) {
-        let file = display_path(relative);
-        self.local.files_scanned += 1;
+    fn prefilter_file(&mut self, path: &Path, relative: &Path, lang: Lang) {
+        self.local.result.files_scanned += 1;
         self.progress.inc(1);
         let limit = self.options.max_file_size;
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.len() > limit => {
-                self.local.skipped.push(Skipped {
-                    file,
-                    reason: SkipReason::TooLarge {
-                        bytes: meta.len(),
-                        limit,
-                    },
+        let bytes = match read_at_most(path, limit) {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(bytes)) => {
+                self.local.result.skipped.push(Skipped {
+                    file: display_path(relative),
+                    reason: SkipReason::TooLarge { bytes, limit },
                 });
                 return;
             }
-            Ok(_) => {}
             Err(err) => {
-                self.local.errors.push(FileError {
-                    file,
-                    message: err.to_string(),
-                });
-                return;
-            }
-        }
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                self.local.errors.push(FileError {
-                    file,
+                self.local.result.errors.push(FileError {
+                    file: display_path(relative),
                     message: err.to_string(),
                 });
                 return;
             }
         };
-        let sdks = self.prefilter.sdks_in(&bytes);
-        if sdks == 0 {
+        let hits = self.prefilter.scan(&bytes);
+        self.local.imported |= hits.packages;
+        if hits.triggers == 0 {
             return;
         }
-        if bytes.contains(&0) {
-            self.local.skipped.push(Skipped {
+        let file = display_path(relative);
+        if memchr::memchr(0, &bytes).is_some() {
+            self.local.result.skipped.push(Skipped {
                 file,
                 reason: SkipReason::Binary,
             });
             return;
         }
-        let source = match String::from_utf8(bytes) {
-            Ok(source) => source,
-            Err(_) => {
-                self.local.skipped.push(Skipped {
-                    file,
-                    reason: SkipReason::NotUtf8,
-                });
-                return;
-            }
-        };
-        if self.parser.set_language(&lang.grammar()).is_err() {
-            return;
-        }
-        let Some(tree) = self.parser.parse(&source, None) else {
+        let Ok(source) = String::from_utf8(bytes) else {
+            self.local.result.skipped.push(Skipped {
+                file,
+                reason: SkipReason::NotUtf8,
+            });
             return;
         };
-        self.local.files_parsed += 1;
-        if tree.root_node().has_error() {
-            self.local.syntax_errors.push(file.clone());
-        }
-        let module = Module::new(path.to_owned(), source, tree);
-        for sdk in (0..self.matcher.sdks.len()).filter(|i| sdks & (1u64 << i) != 0) {
-            let found = find_references(
-                self.matcher,
-                sdk,
-                self.project,
-                &mut self.cursor,
-                &module,
-                lang,
-                &file,
-            );
-            self.local.references.extend(found);
-        }
+        self.local.candidates.push(Candidate {
+            path: path.to_owned(),
+            file,
+            lang,
+            source,
+            sdks: hits.triggers,
+        });
     }
 }
 
+/// The file's bytes, or `Err(size)` when it is larger than `limit`. The size comes from
+/// the open file, so there is no separate lookup by path.
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    file.read_to_end(&mut bytes)?;
+    Ok(Ok(bytes))
+}
+
 /// Every reference in one parsed file.
+/// `sdks`: the SDKs whose trigger words the file holds; other SDKs' patterns are passed over.
 pub fn find_references(
     matcher: &Matcher,
-    sdk: usize,
+    compiled: &CompiledQuery,
+    sdks: u64,
     project: &Project,
     cursor: &mut QueryCursor,
     module: &Module,
-    lang: Lang,
     file: &str,
 ) -> Vec<Reference> {
-    let Ok(compiled) = matcher.query(sdk, lang) else {
-        return Vec::new();
-    };
     let source = module.source.as_bytes();
     let mut references = Vec::new();
     let mut mentions = Mentions::default();
@@ -314,6 +450,9 @@ pub fn find_references(
         let Some(info) = compiled.patterns.get(found.pattern_index) else {
             continue;
         };
+        if sdks & (1u64 << info.sdk) == 0 {
+            continue;
+        }
         let Some(sdk) = matcher.sdks.get(info.sdk) else {
             continue;
         };

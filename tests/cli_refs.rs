@@ -238,3 +238,56 @@ fn no_progress_or_noise_on_stderr_when_not_a_terminal() {
     assert!(output.status.success());
     assert_eq!(stderr(&output), "");
 }
+
+/// The SDK is imported only in lib/, outside the scanned folder: the package.json above
+/// the folder is what says the SDK is in use.
+const SDK_OUTSIDE_THE_SCAN: &[(&str, &[u8])] = &[
+    (
+        "lib/flags.ts",
+        b"import flagsmith from 'flagsmith';\nexport default flagsmith;\n",
+    ),
+    (
+        "app/page.ts",
+        b"import flagsmith from '../lib/flags';\nflagsmith.hasFeature('from_app');\n",
+    ),
+];
+
+#[test]
+fn sdk_imported_outside_a_scanned_folder_is_known_from_package_json_above() {
+    let mut files = SDK_OUTSIDE_THE_SCAN.to_vec();
+    files.push((
+        "package.json",
+        b"{ \"dependencies\": { \"flagsmith\": \"^10.0.0\" } }\n",
+    ));
+    let dir = repo(&files);
+    let output = flaglint(dir.path(), &["refs", "app", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(keys(&output), vec![("page.ts".into(), "from_app".into())]);
+
+    // Excluded from the walk, the module that imports the SDK is still followed.
+    let output = flaglint(
+        dir.path(),
+        &["refs", "--exclude", "lib", "--format", "json"],
+    );
+    assert_eq!(
+        keys(&output),
+        vec![("app/page.ts".into(), "from_app".into())]
+    );
+}
+
+#[test]
+fn sdk_no_file_or_manifest_names_is_not_looked_for() {
+    // No scanned file and no package.json names the SDK, so its queries are left out:
+    // the price of not compiling every SDK's queries on every run. Real projects
+    // declare their SDK in a package.json.
+    let dir = repo(SDK_OUTSIDE_THE_SCAN);
+    let output = flaglint(dir.path(), &["refs", "app", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(keys(&output).is_empty(), "{}", stdout(&output));
+    // Scanning the whole tree sees lib/ import it.
+    let output = flaglint(dir.path(), &["refs", "--format", "json"]);
+    assert_eq!(
+        keys(&output),
+        vec![("app/page.ts".into(), "from_app".into())]
+    );
+}

@@ -16,13 +16,11 @@
 //! `(#set! case "camel")` says the code spells the service key in that case
 //! (camel, pascal, snake, kebab, screaming_snake); the rules map service keys to match.
 
-use std::sync::OnceLock;
-
 pub mod wrapper;
 
 use tree_sitter::{Query, QueryPredicateArg};
 
-use crate::lang::{Lang, ALL};
+use crate::lang::Lang;
 use crate::reference::RefKind;
 
 /// The SDK query files shipped in the binary: adding an SDK is a file and a line here.
@@ -156,7 +154,8 @@ pub struct PatternInfo {
     pub case: Option<String>,
 }
 
-/// All SDK shapes for one grammar, as one query.
+/// The shapes of a set of SDKs for one grammar, as one query: a file is walked once
+/// whatever the number of SDKs, and each pattern maps back to its SDK.
 pub struct CompiledQuery {
     pub query: Query,
     pub patterns: Vec<PatternInfo>,
@@ -164,11 +163,10 @@ pub struct CompiledQuery {
     pub receiver_capture: Option<u32>,
 }
 
-/// The SDK specs and their queries, one query per SDK and grammar, compiled on first use:
-/// a file is matched only against the SDKs whose trigger words it contains.
+/// The SDK specs. Queries are compiled per scan for the SDKs it needs
+/// (`compile`): compiling costs milliseconds per pattern, so none is compiled unused.
 pub struct Matcher {
     pub sdks: Vec<SdkSpec>,
-    compiled: Vec<[OnceLock<Result<CompiledQuery, String>>; 3]>,
 }
 
 impl Matcher {
@@ -179,49 +177,61 @@ impl Matcher {
                 sdks.len()
             )));
         }
-        let compiled = sdks.iter().map(|_| Default::default()).collect();
-        Ok(Matcher { sdks, compiled })
+        Ok(Matcher { sdks })
     }
 
-    /// Compiles every query now, so that a broken one fails at start-up.
-    pub fn compile_all(&self) -> Result<(), QueryError> {
-        for sdk in 0..self.sdks.len() {
-            for lang in ALL {
-                self.query(sdk, lang)
-                    .map_err(|e| QueryError::Compile(e.clone()))?;
-            }
-        }
-        Ok(())
+    /// Every SDK, as a set.
+    pub fn all(&self) -> u64 {
+        (0..self.sdks.len()).fold(0, |set, sdk| set | (1u64 << sdk))
     }
 
-    pub fn query(&self, sdk: usize, lang: Lang) -> Result<&CompiledQuery, &String> {
-        let slot = &self.compiled[sdk][lang.index()];
-        slot.get_or_init(|| {
-            let mut compiled =
-                compile(std::slice::from_ref(&self.sdks[sdk]), lang).map_err(|e| e.to_string())?;
-            let fixed = self.sdks[sdk]
+    /// One query for the SDKs in `set` (a bit per SDK index) and one grammar.
+    pub fn compile(&self, set: u64, lang: Lang) -> Result<CompiledQuery, QueryError> {
+        let indices: Vec<usize> = (0..self.sdks.len())
+            .filter(|sdk| set & (1u64 << sdk) != 0)
+            .collect();
+        let specs: Vec<SdkSpec> = indices.iter().map(|&i| self.sdks[i].clone()).collect();
+        let mut compiled = compile(&specs, lang)?;
+        for pattern in &mut compiled.patterns {
+            let sdk = indices[pattern.sdk];
+            pattern.sdk = sdk;
+            pattern.fixed_key = self.sdks[sdk]
                 .wrapper
                 .as_ref()
                 .and_then(|w| w.fixed.clone());
-            for pattern in &mut compiled.patterns {
-                pattern.sdk = sdk;
-                pattern.fixed_key.clone_from(&fixed);
-            }
-            Ok(compiled)
-        })
-        .as_ref()
+        }
+        Ok(compiled)
     }
 
     /// Each trigger word with the SDKs (by index) that list it.
     pub fn triggers(&self) -> Vec<(String, Vec<usize>)> {
-        let mut words: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-        for (index, spec) in self.sdks.iter().enumerate() {
-            for word in &spec.triggers {
-                words.entry(word.clone()).or_default().push(index);
-            }
-        }
-        words.into_iter().collect()
+        words_by_sdk(self.sdks.iter().map(|spec| &spec.triggers))
     }
+
+    /// Each package name with the SDKs (by index) that list it.
+    pub fn packages(&self) -> Vec<(String, Vec<usize>)> {
+        words_by_sdk(self.sdks.iter().map(|spec| &spec.packages))
+    }
+
+    /// The SDKs whose references can exist, given the SDK packages some file imports:
+    /// an SDK's receivers all trace back to an import of one of its packages. Wrappers
+    /// name no package and are always in.
+    pub fn reachable(&self, imported_packages: u64) -> u64 {
+        let packageless = (0..self.sdks.len())
+            .filter(|&sdk| self.sdks[sdk].packages.is_empty())
+            .fold(0u64, |set, sdk| set | (1u64 << sdk));
+        (imported_packages | packageless) & self.all()
+    }
+}
+
+fn words_by_sdk<'a>(lists: impl Iterator<Item = &'a Vec<String>>) -> Vec<(String, Vec<usize>)> {
+    let mut words: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (index, list) in lists.enumerate() {
+        for word in list {
+            words.entry(word.clone()).or_default().push(index);
+        }
+    }
+    words.into_iter().collect()
 }
 
 /// SDKs are tracked in a 64-bit set per file.
@@ -480,7 +490,7 @@ mod tests {
         for spec in &sdks {
             assert!(!spec.packages.is_empty(), "{} lists no packages", spec.file);
             assert!(!spec.triggers.is_empty(), "{} lists no triggers", spec.file);
-            for lang in ALL {
+            for lang in crate::lang::ALL {
                 let compiled =
                     compile(std::slice::from_ref(spec), lang).unwrap_or_else(|e| panic!("{e}"));
                 assert!(compiled.key_capture.is_some());

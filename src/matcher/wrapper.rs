@@ -354,13 +354,14 @@ mod tests {
         let module = Module::new("a.tsx".into(), source.to_string(), tree);
         let project = Project::new(1 << 20);
         let mut cursor = QueryCursor::new();
+        let query = matcher.compile(matcher.all(), Lang::Tsx).unwrap();
         crate::scan::find_references(
             &matcher,
-            0,
+            &query,
+            matcher.all(),
             &project,
             &mut cursor,
             &module,
-            Lang::Tsx,
             "a.tsx",
         )
         .into_iter()
