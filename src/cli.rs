@@ -560,16 +560,10 @@ impl ScanContext {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
         let mut sdks = SdkSpec::builtin();
-        let builtin = sdks.len();
+        // A wrapper's pattern is checked here, with its place in the config; its query is
+        // compiled with the SDKs' when a scan needs it (compiling costs milliseconds).
         sdks.extend(crate::matcher::wrapper::compile_all(&config)?);
         let matcher = Matcher::new(sdks)?;
-        // Wrapper queries are checked now: a bad one should fail before any file is read.
-        let wrappers = matcher.all() & !((1u64 << builtin) - 1);
-        if wrappers != 0 {
-            for lang in crate::lang::ALL {
-                matcher.compile(wrappers, lang)?;
-            }
-        }
         Ok(ScanContext {
             config,
             options: ScanOptions {

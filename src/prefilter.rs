@@ -11,18 +11,53 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 /// What one pass over a file found, as bit sets over SDK indices.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hits {
     /// SDKs with a trigger word in the file.
     pub triggers: u64,
     /// SDKs whose package the file names in a string literal.
     pub packages: u64,
+    /// The trigger words themselves, by their index in the list `Prefilter::new` was given.
+    pub words: WordSet,
+}
+
+/// A set of trigger words, by index. Empty (and not allocated) for most files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordSet(Vec<u64>);
+
+impl WordSet {
+    pub fn insert(&mut self, word: usize) {
+        let (slot, bit) = (word / 64, word % 64);
+        if self.0.len() <= slot {
+            self.0.resize(slot + 1, 0);
+        }
+        self.0[slot] |= 1 << bit;
+    }
+
+    pub fn contains(&self, word: usize) -> bool {
+        self.0
+            .get(word / 64)
+            .is_some_and(|slot| slot & (1 << (word % 64)) != 0)
+    }
+
+    pub fn union(&mut self, other: &WordSet) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (slot, bits) in self.0.iter_mut().zip(&other.0) {
+            *slot |= bits;
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
 enum WordKind {
     /// Must the word start / end at an identifier boundary?
-    Trigger { start: bool, end: bool },
+    Trigger {
+        index: usize,
+        start: bool,
+        end: bool,
+    },
     /// An opening quote and a package name: a module specifier when a quote or `/` follows.
     Package,
 }
@@ -51,7 +86,10 @@ impl Prefilter {
     pub fn new(triggers: &[(String, Vec<usize>)], packages: &[(String, Vec<usize>)]) -> Prefilter {
         let mut patterns = Vec::new();
         let mut words = Vec::new();
-        for (word, sdks) in triggers.iter().filter(|(w, _)| !w.is_empty()) {
+        for (index, (word, sdks)) in triggers.iter().enumerate() {
+            if word.is_empty() {
+                continue;
+            }
             // A word is matched as a whole identifier (`useFeature` is not in `useFeaturedPost`);
             // an end that is punctuation (`feature(`, `@unleash/nextjs`) needs no boundary there.
             let bytes = word.as_bytes();
@@ -60,7 +98,7 @@ impl Prefilter {
             patterns.push(word.clone());
             words.push(Word {
                 owners: bit_set(sdks),
-                kind: WordKind::Trigger { start, end },
+                kind: WordKind::Trigger { index, start, end },
             });
         }
         for (package, sdks) in packages.iter().filter(|(p, _)| !p.is_empty()) {
@@ -91,7 +129,7 @@ impl Prefilter {
             let word = &self.words[found.pattern().as_usize()];
             let after = haystack.get(found.end()).copied();
             match word.kind {
-                WordKind::Trigger { start, end } => {
+                WordKind::Trigger { index, start, end } => {
                     if start && found.start() > 0 && is_identifier_byte(haystack[found.start() - 1])
                     {
                         continue;
@@ -100,6 +138,7 @@ impl Prefilter {
                         continue;
                     }
                     hits.triggers |= word.owners;
+                    hits.words.insert(index);
                 }
                 WordKind::Package => {
                     if matches!(after, Some(b'\'' | b'"' | b'`' | b'/')) {
@@ -141,6 +180,21 @@ mod tests {
         assert_eq!(triggers(b"x.hasFeature?.('k')"), 0b001);
         // A word inside a longer one that fails its boundary is still seen on its own.
         assert_eq!(triggers(b"useFlagsX useFlag('a')"), 0b010);
+    }
+
+    #[test]
+    fn reports_which_words_it_saw() {
+        let filter = triggers_only(&[
+            ("getValue", vec![0]),
+            ("hasFeature", vec![0]),
+            ("useFlags", vec![1]),
+        ]);
+        let words = filter
+            .scan(b"x.getValue('a'); useFlags(['b']); myhasFeature()")
+            .words;
+        assert!(words.contains(0) && words.contains(2));
+        assert!(!words.contains(1));
+        assert_eq!(filter.scan(b"nothing here").words, WordSet::default());
     }
 
     #[test]

@@ -23,7 +23,7 @@ use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
 use crate::lang::{Lang, ALL};
 use crate::matcher::{CompiledQuery, Matcher, Predicate, QueryError};
-use crate::prefilter::Prefilter;
+use crate::prefilter::{Prefilter, WordSet};
 use crate::reference::{Dynamic, Reference};
 use crate::resolve::scope::{property_name, string_value, text};
 use crate::resolve::{Key, Module, Origin, Project};
@@ -173,6 +173,7 @@ struct Candidate {
     source: String,
     /// The SDKs whose trigger words it holds.
     sdks: u64,
+    words: WordSet,
 }
 
 /// What stage 1 leaves for stage 2.
@@ -237,13 +238,17 @@ fn compile_queries(
     candidates: &[Candidate],
 ) -> Result<Vec<Option<CompiledQuery>>, QueryError> {
     let mut needed = [0u64; ALL.len()];
+    let mut words: [WordSet; ALL.len()] = Default::default();
     for candidate in candidates {
         needed[candidate.lang.index()] |= candidate.sdks;
+        words[candidate.lang.index()].union(&candidate.words);
     }
     ALL.par_iter()
         .map(|&lang| match needed[lang.index()] {
             0 => Ok(None),
-            set => matcher.compile(set, lang).map(Some),
+            set => matcher
+                .compile(set, lang, Some(&words[lang.index()]))
+                .map(Some),
         })
         .collect()
 }
@@ -270,6 +275,7 @@ fn parse_and_match(
         lang,
         source,
         sdks,
+        ..
     } = candidate;
     let Some(Some(query)) = queries.get(lang.index()) else {
         return Outcome::default();
@@ -414,6 +420,7 @@ impl FileVisitor<'_> {
             lang,
             source,
             sdks: hits.triggers,
+            words: hits.words,
         });
     }
 }

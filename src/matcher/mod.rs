@@ -21,6 +21,7 @@ pub mod wrapper;
 use tree_sitter::{Query, QueryPredicateArg};
 
 use crate::lang::Lang;
+use crate::prefilter::WordSet;
 use crate::reference::RefKind;
 
 /// The SDK query files shipped in the binary: adding an SDK is a file and a line here.
@@ -186,12 +187,35 @@ impl Matcher {
     }
 
     /// One query for the SDKs in `set` (a bit per SDK index) and one grammar.
-    pub fn compile(&self, set: u64, lang: Lang) -> Result<CompiledQuery, QueryError> {
+    ///
+    /// `seen`: the trigger words (indices into `triggers()`) that occur in the files the
+    /// query is for. A pattern that requires one of its SDK's trigger words by name
+    /// (`#any-of?`, `#eq?`, `#sdk? @x "useFlags"`) is left out when none of them occurs:
+    /// query compilation costs milliseconds per pattern, which on a small repository is
+    /// most of the run. `None` compiles every pattern.
+    pub fn compile(
+        &self,
+        set: u64,
+        lang: Lang,
+        seen: Option<&WordSet>,
+    ) -> Result<CompiledQuery, QueryError> {
         let indices: Vec<usize> = (0..self.sdks.len())
             .filter(|sdk| set & (1u64 << sdk) != 0)
             .collect();
         let specs: Vec<SdkSpec> = indices.iter().map(|&i| self.sdks[i].clone()).collect();
-        let mut compiled = compile(&specs, lang)?;
+        let word_index: std::collections::HashMap<String, usize> = self
+            .triggers()
+            .into_iter()
+            .enumerate()
+            .map(|(index, (word, _))| (word, index))
+            .collect();
+        let keep = |spec: &SdkSpec, pattern: &str| match (seen, required_words(pattern, spec)) {
+            (Some(seen), Some(words)) => words
+                .iter()
+                .any(|w| word_index.get(*w).is_some_and(|&i| seen.contains(i))),
+            _ => true,
+        };
+        let mut compiled = compile(&specs, lang, &keep)?;
         for pattern in &mut compiled.patterns {
             let sdk = indices[pattern.sdk];
             pattern.sdk = sdk;
@@ -248,13 +272,16 @@ pub fn grammar_name(lang: Lang) -> &'static str {
     }
 }
 
-fn compile(sdks: &[SdkSpec], lang: Lang) -> Result<CompiledQuery, QueryError> {
+/// Which of an SDK's patterns to compile.
+type Keep<'a> = dyn Fn(&SdkSpec, &str) -> bool + 'a;
+
+fn compile(sdks: &[SdkSpec], lang: Lang, keep: &Keep) -> Result<CompiledQuery, QueryError> {
     // One query for all SDKs, so each file is walked once; pattern offsets map back to SDKs.
     let mut source = String::new();
     let mut starts = Vec::new();
     for spec in sdks {
         starts.push(source.len());
-        source.push_str(&patterns_for(&spec.source, lang));
+        source.push_str(&patterns_for(spec, lang, keep));
         source.push('\n');
     }
     let query = Query::new(&lang.grammar(), &source).map_err(|err| {
@@ -342,21 +369,60 @@ fn compile(sdks: &[SdkSpec], lang: Lang) -> Result<CompiledQuery, QueryError> {
 }
 
 /// The query text for one grammar: the TypeScript grammar has no JSX, so the top-level
-/// patterns that name `jsx_` nodes are blanked out for it (lines kept, so errors keep
-/// their line numbers).
-fn patterns_for(source: &str, lang: Lang) -> String {
-    if lang != Lang::TypeScript {
-        return source.to_string();
-    }
-    let mut out = String::with_capacity(source.len());
-    for (group, is_pattern) in top_level_groups(source) {
-        if is_pattern && group.contains("jsx_") {
+/// patterns that name `jsx_` nodes are blanked out for it, and so are the patterns `keep`
+/// rejects (lines kept, so errors keep their line numbers).
+fn patterns_for(spec: &SdkSpec, lang: Lang, keep: &Keep) -> String {
+    let mut out = String::with_capacity(spec.source.len());
+    for (group, is_pattern) in top_level_groups(&spec.source) {
+        let blank = is_pattern
+            && ((lang == Lang::TypeScript && group.contains("jsx_")) || !keep(spec, group));
+        if blank {
             out.extend(group.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
         } else {
             out.push_str(group);
         }
     }
     out
+}
+
+/// The trigger words a pattern cannot match without: the SDK's trigger words among the
+/// strings of its predicates. `None` when it names none, or has a negated predicate
+/// (whose strings are words that must be absent).
+fn required_words<'s>(pattern: &str, spec: &'s SdkSpec) -> Option<Vec<&'s str>> {
+    if pattern.contains("#not-") {
+        return None;
+    }
+    let mut words = Vec::new();
+    let (mut literal, mut in_string, mut in_comment, mut escaped) =
+        (String::new(), false, false, false);
+    for c in pattern.chars() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            match c {
+                _ if escaped => {
+                    escaped = false;
+                    literal.push(c);
+                }
+                '\\' => escaped = true,
+                '"' => {
+                    in_string = false;
+                    if let Some(word) = spec.triggers.iter().find(|t| **t == literal) {
+                        words.push(word.as_str());
+                    }
+                    literal.clear();
+                }
+                _ => literal.push(c),
+            }
+        } else {
+            match c {
+                ';' => in_comment = true,
+                '"' => in_string = true,
+                _ => {}
+            }
+        }
+    }
+    (!words.is_empty()).then_some(words)
 }
 
 /// Splits query text into top-level parenthesised patterns and what lies between them.
@@ -491,11 +557,61 @@ mod tests {
             assert!(!spec.packages.is_empty(), "{} lists no packages", spec.file);
             assert!(!spec.triggers.is_empty(), "{} lists no triggers", spec.file);
             for lang in crate::lang::ALL {
-                let compiled =
-                    compile(std::slice::from_ref(spec), lang).unwrap_or_else(|e| panic!("{e}"));
+                let compiled = compile(std::slice::from_ref(spec), lang, &|_, _| true)
+                    .unwrap_or_else(|e| panic!("{e}"));
                 assert!(compiled.key_capture.is_some());
             }
         }
+    }
+
+    #[test]
+    fn patterns_whose_words_occur_nowhere_are_not_compiled() {
+        let matcher = Matcher::new(SdkSpec::builtin()).unwrap();
+        let flagsmith = matcher
+            .sdks
+            .iter()
+            .position(|s| s.name == "flagsmith")
+            .unwrap();
+        let triggers = matcher.triggers();
+        let mut seen = WordSet::default();
+        seen.insert(triggers.iter().position(|(w, _)| w == "useFlags").unwrap());
+        let all = matcher.compile(1 << flagsmith, Lang::Tsx, None).unwrap();
+        let some = matcher
+            .compile(1 << flagsmith, Lang::Tsx, Some(&seen))
+            .unwrap();
+        assert!(some.query.pattern_count() < all.query.pattern_count());
+        // Kept: the patterns that need `useFlags`, and those that name no trigger word.
+        let spec = &matcher.sdks[flagsmith];
+        let expected = top_level_groups(&spec.source)
+            .into_iter()
+            .filter(|(group, is_pattern)| {
+                *is_pattern && required_words(group, spec).is_none_or(|w| w.contains(&"useFlags"))
+            })
+            .count();
+        assert_eq!(some.query.pattern_count(), expected);
+    }
+
+    #[test]
+    fn required_words_are_the_trigger_words_a_pattern_names() {
+        let spec = SdkSpec::parse("x.scm", "; sdk: x\n; triggers: useFlags hasFeature\n").unwrap();
+        let words = |p: &str| required_words(p, &spec);
+        assert_eq!(
+            words("((call_expression) @reference.call (#sdk? @r \"useFlags\" \"other\"))"),
+            Some(vec!["useFlags"])
+        );
+        assert_eq!(
+            words("((call_expression) @reference.call (#sdk? @r))"),
+            None
+        );
+        // Comments do not count, and a negated predicate keeps the pattern.
+        assert_eq!(
+            words("(call_expression ; \"hasFeature\"\n) @reference.call"),
+            None
+        );
+        assert_eq!(
+            words("((call_expression) @reference.call (#not-eq? @r \"hasFeature\"))"),
+            None
+        );
     }
 
     #[test]
@@ -505,7 +621,7 @@ mod tests {
             "; sdk: bad\n(call_expression function: (identifier) @callee) @reference.call\n",
         )
         .unwrap();
-        let err = compile(&[spec], Lang::JavaScript)
+        let err = compile(&[spec], Lang::JavaScript, &|_, _| true)
             .err()
             .unwrap()
             .to_string();
@@ -519,7 +635,7 @@ mod tests {
             "; sdk: bad\n(call_expression (arguments (string) @key))\n",
         )
         .unwrap();
-        let err = compile(&[spec], Lang::JavaScript)
+        let err = compile(&[spec], Lang::JavaScript, &|_, _| true)
             .err()
             .unwrap()
             .to_string();
@@ -533,7 +649,7 @@ mod tests {
             "; sdk: bad\n((call_expression (arguments (string) @key)) @reference.call (#magic? @key))\n",
         )
         .unwrap();
-        let err = compile(&[spec], Lang::JavaScript)
+        let err = compile(&[spec], Lang::JavaScript, &|_, _| true)
             .err()
             .unwrap()
             .to_string();

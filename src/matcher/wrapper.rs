@@ -348,13 +348,19 @@ mod tests {
     fn keys(toml_text: &str, source: &str) -> Vec<String> {
         let spec = compile(&wrapper(toml_text), 0).unwrap_or_else(|e| panic!("{e}"));
         let matcher = Matcher::new(vec![spec]).unwrap();
+        // The scan compiles a wrapper for the grammar of each file it reads.
+        for lang in crate::lang::ALL {
+            if let Err(err) = matcher.compile(matcher.all(), lang, None) {
+                panic!("{lang:?}: {err}");
+            }
+        }
         let mut parser = Parser::new();
         parser.set_language(&Lang::Tsx.grammar()).unwrap();
         let tree = parser.parse(source, None).unwrap();
         let module = Module::new("a.tsx".into(), source.to_string(), tree);
         let project = Project::new(1 << 20);
         let mut cursor = QueryCursor::new();
-        let query = matcher.compile(matcher.all(), Lang::Tsx).unwrap();
+        let query = matcher.compile(matcher.all(), Lang::Tsx, None).unwrap();
         crate::scan::find_references(
             &matcher,
             &query,
