@@ -171,7 +171,15 @@ pub struct Project {
     loaded: AtomicUsize,
     /// Tells projects apart in the answers a module remembers.
     id: u64,
+    /// Files looked at through `export * from` but not parsed, so that each is read once:
+    /// a barrel file re-exports dozens of modules, and only one of them holds the name.
+    star_texts: Mutex<HashMap<PathBuf, Arc<[u8]>>>,
+    /// `export_origin` answers through `export *`, by module, name, packages and depth:
+    /// every call of an imported helper asks the same question of the same barrel.
+    star_origins: Mutex<HashMap<StarQuestion, Option<Origin>>>,
 }
+
+type StarQuestion = (PathBuf, String, Vec<String>, usize);
 
 impl Default for Project {
     fn default() -> Project {
@@ -182,6 +190,8 @@ impl Default for Project {
             max_file_size: 0,
             loaded: AtomicUsize::new(0),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            star_texts: Mutex::default(),
+            star_origins: Mutex::default(),
         }
     }
 }
@@ -232,6 +242,41 @@ impl Project {
     fn import(&self, from: &Module, specifier: &str) -> Option<Arc<Module>> {
         let path = self.paths.resolve(&from.path, specifier)?;
         self.load(&path)
+    }
+
+    /// The module `export * from "<specifier>"` names, when it could export `name`: it is
+    /// parsed only if its text spells the name or passes on other modules' exports.
+    fn star_target(&self, from: &Module, specifier: &str, name: &str) -> Option<Arc<Module>> {
+        let path = self.paths.resolve(&from.path, specifier)?;
+        let parsed = self
+            .modules
+            .lock()
+            .ok()?
+            .get(&path)
+            .is_some_and(|slot| slot.get().is_some());
+        if parsed {
+            return self.load(&path);
+        }
+        let cached = self.star_texts.lock().ok()?.get(&path).cloned();
+        let text = match cached {
+            Some(text) => text,
+            None => {
+                if std::fs::metadata(&path).ok()?.len() > self.max_file_size {
+                    return None;
+                }
+                let text: Arc<[u8]> = std::fs::read(&path).ok()?.into();
+                self.star_texts
+                    .lock()
+                    .ok()?
+                    .insert(path.clone(), text.clone());
+                text
+            }
+        };
+        if could_export(&text, name) {
+            self.load(&path)
+        } else {
+            None
+        }
     }
 
     /// The key an expression stands for.
@@ -518,7 +563,7 @@ impl Project {
             },
             None => {
                 for specifier in star_exports(module) {
-                    if let Some(target) = self.import(module, &specifier) {
+                    if let Some(target) = self.star_target(module, &specifier, name) {
                         if has_export(self, &target, name, depth + 1) {
                             return self.eval_export(&target, name, path, depth + 1);
                         }
@@ -676,10 +721,30 @@ impl Project {
                 self.export_origin(&target, &name, packages, depth + 1)
             }
             Some(Export::From { name: None, .. }) => None,
-            None => star_exports(module).into_iter().find_map(|specifier| {
-                let target = self.import(module, &specifier)?;
-                self.export_origin(&target, name, packages, depth + 1)
-            }),
+            None => {
+                let question = (
+                    module.path.clone(),
+                    name.to_string(),
+                    packages.to_vec(),
+                    depth,
+                );
+                let known = self
+                    .star_origins
+                    .lock()
+                    .ok()
+                    .and_then(|answers| answers.get(&question).cloned());
+                if let Some(known) = known {
+                    return known;
+                }
+                let origin = star_exports(module).into_iter().find_map(|specifier| {
+                    let target = self.star_target(module, &specifier, name)?;
+                    self.export_origin(&target, name, packages, depth + 1)
+                });
+                if let Ok(mut answers) = self.star_origins.lock() {
+                    answers.insert(question, origin.clone());
+                }
+                origin
+            }
         }
     }
 
@@ -1169,6 +1234,20 @@ fn star_exports(module: &Module) -> Vec<String> {
         .collect()
 }
 
+/// Whether a module's text could export `name`: it spells it, re-exports another
+/// module wholesale (`export * from`), or hands one on through `require`.
+fn could_export(text: &[u8], name: &str) -> bool {
+    let passes_on_a_module = memchr::memmem::find_iter(text, b"export").any(|at| {
+        text[at + b"export".len()..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'*')
+    });
+    passes_on_a_module
+        || memchr::memmem::find(text, name.as_bytes()).is_some()
+        || memchr::memmem::find(text, b"require(").is_some()
+}
+
 fn has_export(project: &Project, module: &Module, name: &str, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return false;
@@ -1176,7 +1255,7 @@ fn has_export(project: &Project, module: &Module, name: &str, depth: usize) -> b
     find_export(module, name).is_some()
         || star_exports(module).into_iter().any(|specifier| {
             project
-                .import(module, &specifier)
+                .star_target(module, &specifier, name)
                 .is_some_and(|target| has_export(project, &target, name, depth + 1))
         })
 }

@@ -130,3 +130,38 @@ use(FLAG, FLAGS.A, LOCAL);
     assert_eq!(project.key(&module, member), known("a_imported"));
     assert_eq!(project.modules_loaded(), 1);
 }
+
+#[test]
+fn a_barrel_parses_only_the_modules_that_could_export_the_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |name: &str, text: &str| std::fs::write(root.join(name), text).unwrap();
+    write(
+        "index.ts",
+        "export * from './types';\nexport * from './utils';\nexport * from './more';\nexport * from './flags';\n",
+    );
+    write("types.ts", "export interface User { name: string }\n");
+    write(
+        "utils.ts",
+        "export const add = (a: number, b: number) => a + b;\n",
+    );
+    // Passes on another module wholesale: it must be looked into.
+    write("more.ts", "export * from './deeper';\n");
+    write("deeper.ts", "export const nothing = 1;\n");
+    write(
+        "flags.ts",
+        "import flagsmith from 'flagsmith';\nexport const client = flagsmith;\n",
+    );
+    let source =
+        "import { client } from './index';\nclient.hasFeature('a');\nclient.hasFeature('b');\n";
+    let module = parse_module(&root.join("main.ts"), source);
+    let project = Project::new(1 << 20);
+    let packages = vec!["flagsmith".to_string()];
+    for nth in [1, 2] {
+        let receiver = leaf(&module, "client", nth);
+        assert!(project.sdk_origin(&module, receiver, &packages).is_some());
+    }
+    // index, more (it re-exports) and flags; not types, utils or deeper, which neither
+    // spell `client` nor pass another module on. Asked twice, parsed once.
+    assert_eq!(project.modules_loaded(), 3);
+}
