@@ -83,13 +83,13 @@ impl ModulePaths {
             };
             for target in targets {
                 let candidate = PathBuf::from(target.to_string_lossy().replace('*', captured));
-                if let Some(found) = resolve_file(&candidate) {
+                if let Some(found) = resolve_file(&normalize(&candidate)) {
                     return Some(found);
                 }
             }
         }
         let base = aliases.base_url.as_ref()?;
-        resolve_file(&base.join(specifier))
+        resolve_file(&normalize(&base.join(specifier)))
     }
 
     fn aliases_for(&self, dir: &Path) -> Option<Arc<Aliases>> {
@@ -180,7 +180,9 @@ fn load_aliases(path: &Path, depth: usize) -> Aliases {
     aliases
 }
 
-/// `a/b/../c` is `a/c`: a specifier like `"../.."` must still name a folder with an index file.
+/// `a/b/../c` is `a/c`: a specifier like `"../.."` must still name a folder with an index file,
+/// and a module reached through an alias (`"paths": { "@common/*": ["../common/*"] }`) must
+/// have the same name as when reached by a relative path, or it is parsed once per name.
 fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
@@ -245,6 +247,26 @@ mod tests {
         let from = dir.path().join("src/a/b/c.ts");
         let found = ModulePaths::default().resolve(&from, "../..").unwrap();
         assert_eq!(found, dir.path().join("src/index.ts"));
+    }
+
+    #[test]
+    fn a_module_has_one_name_however_it_is_reached() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("web/src")).unwrap();
+        std::fs::create_dir_all(root.join("common/src")).unwrap();
+        std::fs::write(root.join("common/src/flags.ts"), "export {}").unwrap();
+        std::fs::write(
+            root.join("web/tsconfig.json"),
+            r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@common/*": ["../common/src/*"] } } }"#,
+        )
+        .unwrap();
+        let paths = ModulePaths::default();
+        let from = root.join("web/src/page.ts");
+        let expected = Some(root.join("common/src/flags.ts"));
+        assert_eq!(paths.resolve(&from, "@common/flags"), expected);
+        assert_eq!(paths.resolve(&from, "../../common/src/flags"), expected);
+        assert_eq!(paths.resolve(&from, "../../common/./src/flags"), expected);
     }
 
     #[test]
