@@ -63,7 +63,7 @@ for dir in "$@"; do
 import sys
 name, files, size, fl, refs, parsed, rg, sg = sys.argv[1:]
 fl, rg, sg = float(fl), float(rg), float(sg)
-print(f"| {name} | {files} | {int(size)/1e6:.1f} | {fl:.3f} | {refs} | {parsed} | {rg:.3f} | {sg:.3f} | {fl/rg:.1f}x | {sg/fl:.1f}x |")
+print(f"| {name} | {files} | {int(size)/1e6:.2f} | {fl:.3f} | {refs} | {parsed} | {rg:.3f} | {sg:.3f} | {fl/rg:.1f}x | {sg/fl:.1f}x |")
 EOF
 done
 cp "$WORK/table.md" "$OUT"

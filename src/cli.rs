@@ -176,6 +176,9 @@ pub struct ScanArgs {
     /// Skip files and folders matching this glob (repeatable; adds to [scan] exclude).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Print what the scan read and where the time went, on standard error.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -522,6 +525,8 @@ pub struct ScanContext {
     pub root_display: String,
     /// Show a spinner on stderr: a terminal, and not --quiet.
     pub progress: bool,
+    /// `--stats`.
+    pub stats: bool,
 }
 
 impl ScanContext {
@@ -576,18 +581,49 @@ impl ScanContext {
             matcher,
             root_display,
             progress: !common.quiet && io::stderr().is_terminal(),
+            stats: scan.stats,
         })
     }
 
     pub fn run(&self) -> Result<ScanResult> {
         let bar = crate::scan::progress_bar(self.progress);
-        Ok(crate::scan::scan_with_progress(
-            &self.options,
-            &self.matcher,
-            &bar,
-        )?)
+        let result = crate::scan::scan_with_progress(&self.options, &self.matcher, &bar)?;
+        if self.stats {
+            eprint!("{}", stats_text(&result));
+        }
+        Ok(result)
     }
 }
+
+/// `--stats`: one line per stage.
+fn stats_text(result: &ScanResult) -> String {
+    let stats = &result.stats;
+    let seconds = |d: std::time::Duration| format!("{:.3} s", d.as_secs_f64());
+    let [javascript, typescript, tsx] = stats.patterns;
+    let sdks = match stats.sdks_in_use.as_slice() {
+        [] => "none".to_string(),
+        names => names.join(", "),
+    };
+    format!(
+        "stats: walk, read and prefilter: {} files, {:.1} MB in {}\n\
+         stats: SDKs in use: {sdks}; {} files hold their trigger words\n\
+         stats: queries: {} patterns compiled in {} (javascript {javascript}, typescript {typescript}, tsx {tsx})\n\
+         stats: parse, match and resolve: {} files and {} imported modules in {} (parsing {} and matching {} of worker time)\n",
+        result.files_scanned,
+        stats.bytes_read as f64 / 1e6,
+        seconds(stats.walk),
+        stats.candidates,
+        javascript + typescript + tsx,
+        seconds(stats.compile),
+        result.files_parsed,
+        result.modules_loaded,
+        seconds(stats.match_wall),
+        seconds(stats.parse_cpu),
+        seconds(stats.match_cpu),
+    )
+}
+
+impl ScanContext {}
 
 /// `./src` and `src` name the same folder; strip the `./` so relative paths line up.
 fn normalize(path: &Path) -> PathBuf {

@@ -14,6 +14,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -87,6 +88,31 @@ pub struct ScanResult {
     pub errors: Vec<FileError>,
     /// Files parsed only to follow an import.
     pub modules_loaded: usize,
+    /// Where the time went (`--stats`); not part of the output, which must not vary.
+    #[serde(skip)]
+    pub stats: ScanStats,
+}
+
+/// Sizes and times of each stage of a scan.
+#[derive(Debug, Default, Clone)]
+pub struct ScanStats {
+    pub bytes_read: u64,
+    /// Files with a trigger word of an SDK in use.
+    pub candidates: usize,
+    /// The SDKs (and wrappers) some file imports or that need no import.
+    pub sdks_in_use: Vec<String>,
+    /// Patterns compiled, per grammar (javascript, typescript, tsx).
+    pub patterns: [usize; 3],
+    /// Wall time of stage 1: walk, read, prefilter.
+    pub walk: Duration,
+    /// Wall time to compile the queries.
+    pub compile: Duration,
+    /// Wall time of stage 2: parse, match, resolve.
+    pub match_wall: Duration,
+    /// Time all workers spent in the parser.
+    pub parse_cpu: Duration,
+    /// Time all workers spent matching and resolving.
+    pub match_cpu: Duration,
 }
 
 pub fn scan(options: &ScanOptions, matcher: &Matcher) -> Result<ScanResult, ScanError> {
@@ -111,6 +137,7 @@ pub fn scan_with_progress(
     matcher: &Matcher,
     progress: &ProgressBar,
 ) -> Result<ScanResult, ScanError> {
+    let started = Instant::now();
     let prefilter = Prefilter::new(&matcher.triggers(), &matcher.packages());
     let walked = walk_and_prefilter(options, &prefilter, progress)?;
     progress.finish_and_clear();
@@ -127,6 +154,16 @@ pub fn scan_with_progress(
         .collect();
     // Largest first, so that no worker is left with a big file at the end.
     candidates.sort_by_key(|c| std::cmp::Reverse(c.source.len()));
+    let mut stats = ScanStats {
+        bytes_read: walked.bytes_read,
+        candidates: candidates.len(),
+        sdks_in_use: (0..matcher.sdks.len())
+            .filter(|sdk| reachable & (1u64 << sdk) != 0)
+            .map(|sdk| matcher.sdks[sdk].name.clone())
+            .collect(),
+        walk: started.elapsed(),
+        ..ScanStats::default()
+    };
 
     let threads = options.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -138,8 +175,14 @@ pub fn scan_with_progress(
         })?;
     let project = Project::new(options.max_file_size);
     let outcomes = pool.install(|| -> Result<Vec<Outcome>, ScanError> {
+        let compiling = Instant::now();
         let queries = compile_queries(matcher, &candidates)?;
-        Ok(candidates
+        stats.compile = compiling.elapsed();
+        for (count, query) in stats.patterns.iter_mut().zip(&queries) {
+            *count = query.as_ref().map_or(0, |q| q.query.pattern_count());
+        }
+        let matching = Instant::now();
+        let outcomes = candidates
             .into_par_iter()
             .map_init(
                 || (Parser::new(), QueryCursor::new()),
@@ -147,7 +190,9 @@ pub fn scan_with_progress(
                     parse_and_match(parser, cursor, candidate, &queries, matcher, &project)
                 },
             )
-            .collect())
+            .collect();
+        stats.match_wall = matching.elapsed();
+        Ok(outcomes)
     })?;
 
     let mut result = walked.result;
@@ -155,8 +200,11 @@ pub fn scan_with_progress(
         result.files_parsed += usize::from(outcome.parsed);
         result.references.extend(outcome.references);
         result.syntax_errors.extend(outcome.syntax_error);
+        stats.parse_cpu += outcome.parse_time;
+        stats.match_cpu += outcome.match_time;
     }
     result.modules_loaded = project.modules_loaded();
+    result.stats = stats;
     result.references.sort();
     result.references.dedup();
     result.syntax_errors.sort();
@@ -182,6 +230,7 @@ struct Walked {
     candidates: Vec<Candidate>,
     /// The SDKs whose packages some file names.
     imported: u64,
+    bytes_read: u64,
     result: ScanResult,
 }
 
@@ -189,6 +238,7 @@ impl Walked {
     fn absorb(&mut self, other: Walked) {
         self.candidates.extend(other.candidates);
         self.imported |= other.imported;
+        self.bytes_read += other.bytes_read;
         self.result.files_scanned += other.result.files_scanned;
         self.result.skipped.extend(other.result.skipped);
         self.result.errors.extend(other.result.errors);
@@ -259,6 +309,9 @@ struct Outcome {
     references: Vec<Reference>,
     parsed: bool,
     syntax_error: Option<String>,
+    parse_time: Duration,
+    /// Matching and resolving, imported modules parsed on the way included.
+    match_time: Duration,
 }
 
 fn parse_and_match(
@@ -283,15 +336,21 @@ fn parse_and_match(
     if parser.set_language(&lang.grammar()).is_err() {
         return Outcome::default();
     }
+    let parsing = Instant::now();
     let Some(tree) = parser.parse(&source, None) else {
         return Outcome::default();
     };
+    let parse_time = parsing.elapsed();
     let syntax_error = tree.root_node().has_error().then(|| file.clone());
     let module = Module::new(path, source, tree);
+    let matching = Instant::now();
+    let references = find_references(matcher, query, sdks, project, cursor, &module, &file);
     Outcome {
-        references: find_references(matcher, query, sdks, project, cursor, &module, &file),
+        references,
         parsed: true,
         syntax_error,
+        parse_time,
+        match_time: matching.elapsed(),
     }
 }
 
@@ -394,6 +453,7 @@ impl FileVisitor<'_> {
                 return;
             }
         };
+        self.local.bytes_read += bytes.len() as u64;
         let hits = self.prefilter.scan(&bytes);
         self.local.imported |= hits.packages;
         if hits.triggers == 0 {

@@ -291,3 +291,32 @@ fn sdk_no_file_or_manifest_names_is_not_looked_for() {
         vec![("app/page.ts".into(), "from_app".into())]
     );
 }
+
+#[test]
+fn stats_say_what_was_read_and_where_the_time_went() {
+    let dir = repo(&[
+        ("src/a.ts", USES_FLAG),
+        ("src/plain.ts", b"export const x = 1;\n"),
+    ]);
+    let output = flaglint(dir.path(), &["refs", "--stats", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("stats: ")).collect();
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(lines[0].contains("2 files, 0.0 MB"), "{}", lines[0]);
+    assert!(
+        lines[1].contains("SDKs in use: flagsmith; 1 files"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains("typescript "), "{}", lines[2]);
+    assert!(
+        lines[3].contains("1 files and 0 imported modules"),
+        "{}",
+        lines[3]
+    );
+    // The output itself is unchanged.
+    assert_eq!(keys(&output), vec![("src/a.ts".into(), "seen".into())]);
+    let plain = flaglint(dir.path(), &["refs", "--format", "json"]);
+    assert!(!stderr(&plain).contains("stats:"));
+}
