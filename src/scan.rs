@@ -692,11 +692,13 @@ struct Mentions {
 
 impl Mentions {
     fn any(&mut self, source: &[u8], names: &[String]) -> bool {
-        names.iter().any(|name| {
-            *self
-                .seen
-                .entry(name.clone())
-                .or_insert_with(|| memchr::memmem::find(source, name.as_bytes()).is_some())
+        names.iter().any(|name| match self.seen.get(name.as_str()) {
+            Some(&seen) => seen,
+            None => {
+                let seen = memchr::memmem::find(source, name.as_bytes()).is_some();
+                self.seen.insert(name.clone(), seen);
+                seen
+            }
         })
     }
 }
