@@ -623,8 +623,6 @@ fn stats_text(result: &ScanResult) -> String {
     )
 }
 
-impl ScanContext {}
-
 /// `./src` and `src` name the same folder; strip the `./` so relative paths line up.
 fn normalize(path: &Path) -> PathBuf {
     let stripped = path.strip_prefix(".").unwrap_or(path);
