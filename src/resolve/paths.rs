@@ -74,7 +74,7 @@ impl ModulePaths {
             || specifier == "."
             || specifier == ".."
         {
-            return resolve_file(&normalize(&dir.join(specifier)));
+            return resolve_file(&dir.join(specifier));
         }
         let aliases = self.aliases_for(dir)?;
         for (pattern, targets) in &aliases.paths {
@@ -83,13 +83,13 @@ impl ModulePaths {
             };
             for target in targets {
                 let candidate = PathBuf::from(target.to_string_lossy().replace('*', captured));
-                if let Some(found) = resolve_file(&normalize(&candidate)) {
+                if let Some(found) = resolve_file(&candidate) {
                     return Some(found);
                 }
             }
         }
         let base = aliases.base_url.as_ref()?;
-        resolve_file(&normalize(&base.join(specifier)))
+        resolve_file(&base.join(specifier))
     }
 
     fn aliases_for(&self, dir: &Path) -> Option<Arc<Aliases>> {
@@ -200,7 +200,9 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// `./flags` may be `flags.ts`, `flags/index.tsx`, or (ESM TypeScript) `flags.js` meaning `flags.ts`.
+/// The path found is normalized, so that a file has one name however it was reached.
 pub fn resolve_file(base: &Path) -> Option<PathBuf> {
+    let base = &normalize(base);
     if base.is_file() {
         return Some(base.to_owned());
     }
