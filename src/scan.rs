@@ -11,7 +11,6 @@
 //! `Project` (imported modules, tsconfig aliases) is the only shared state, and it is
 //! read-mostly.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,7 +27,7 @@ use crate::prefilter::{Prefilter, WordSet};
 use crate::reference::{Dynamic, Reference};
 use crate::resolve::scope::{property_name, string_value, text};
 use crate::resolve::{Key, Module, Origin, Project};
-use crate::walk::{walker, FileFilter, WalkError};
+use crate::walk::{read_at_most, walker, FileFilter, WalkError};
 
 /// A dynamic expression is shown up to this many characters.
 const MAX_EXPRESSION_CHARS: usize = 120;
@@ -483,19 +482,6 @@ impl FileVisitor<'_> {
             words: hits.words,
         });
     }
-}
-
-/// The file's bytes, or `Err(size)` when it is larger than `limit`. The size comes from
-/// the open file, so there is no separate lookup by path.
-fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
-    let mut file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    if size > limit {
-        return Ok(Err(size));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
-    file.read_to_end(&mut bytes)?;
-    Ok(Ok(bytes))
 }
 
 /// Every reference in one parsed file.

@@ -6,6 +6,7 @@
 //! plus `--include` / `--exclude` globs and `[scan]` in flaglint.toml, matched against the
 //! path relative to the scan root.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -106,6 +107,19 @@ fn glob_set<'a>(globs: impl Iterator<Item = &'a str>) -> Result<GlobSet, WalkErr
         glob: String::new(),
         message: err.to_string(),
     })
+}
+
+/// The file's bytes, or `Err(size)` when it is larger than `limit`. The size comes from
+/// the open file, so there is no separate lookup by path.
+pub fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    file.read_to_end(&mut bytes)?;
+    Ok(Ok(bytes))
 }
 
 /// The parallel walker over `paths`; every path must exist.

@@ -215,20 +215,32 @@ impl Project {
     }
 
     fn load(&self, path: &Path) -> Option<Arc<Module>> {
+        self.load_with(path, || self.read(path))
+    }
+
+    /// The module at `path`, parsed from what `read` gives the first time it is asked for.
+    fn load_with(
+        &self,
+        path: &Path,
+        read: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<Arc<Module>> {
         let slot = {
             let mut modules = self.modules.lock().ok()?;
             modules.entry(path.to_owned()).or_default().clone()
         };
-        slot.get_or_init(|| self.parse_module(path)).clone()
+        slot.get_or_init(|| self.parse_module(path, read()?))
+            .clone()
     }
 
-    fn parse_module(&self, path: &Path) -> Option<Arc<Module>> {
+    /// A file's bytes, unless it is over the size limit or unreadable.
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        crate::walk::read_at_most(path, self.max_file_size)
+            .ok()?
+            .ok()
+    }
+
+    fn parse_module(&self, path: &Path, bytes: Vec<u8>) -> Option<Arc<Module>> {
         let lang = Lang::from_path(path)?;
-        let metadata = std::fs::metadata(path).ok()?;
-        if metadata.len() > self.max_file_size {
-            return None;
-        }
-        let bytes = std::fs::read(path).ok()?;
         let source = String::from_utf8(bytes).ok()?;
         let tree = MODULE_PARSER.with(|parser| {
             let mut parser = parser.borrow_mut();
@@ -261,10 +273,7 @@ impl Project {
         let text = match cached {
             Some(text) => text,
             None => {
-                if std::fs::metadata(&path).ok()?.len() > self.max_file_size {
-                    return None;
-                }
-                let text: Arc<[u8]> = std::fs::read(&path).ok()?.into();
+                let text: Arc<[u8]> = self.read(&path)?.into();
                 self.star_texts
                     .lock()
                     .ok()?
@@ -273,7 +282,7 @@ impl Project {
             }
         };
         if could_export(&text, name) {
-            self.load(&path)
+            self.load_with(&path, || Some(text.to_vec()))
         } else {
             None
         }
