@@ -10,6 +10,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
+use crate::matcher::sdk_set;
+
 /// What one pass over a file found, as bit sets over SDK indices.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hits {
@@ -77,10 +79,6 @@ fn is_identifier_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 
-fn bit_set(sdks: &[usize]) -> u64 {
-    sdks.iter().fold(0u64, |set, sdk| set | (1u64 << sdk))
-}
-
 impl Prefilter {
     /// `triggers` and `packages`: each word with the indices of the SDKs that list it.
     pub fn new(triggers: &[(String, Vec<usize>)], packages: &[(String, Vec<usize>)]) -> Prefilter {
@@ -97,7 +95,7 @@ impl Prefilter {
             let end = bytes.last().is_some_and(|b| is_identifier_byte(*b));
             patterns.push(word.clone());
             words.push(Word {
-                owners: bit_set(sdks),
+                owners: sdk_set(sdks.iter().copied()),
                 kind: WordKind::Trigger { index, start, end },
             });
         }
@@ -105,7 +103,7 @@ impl Prefilter {
             for quote in ['\'', '"', '`'] {
                 patterns.push(format!("{quote}{package}"));
                 words.push(Word {
-                    owners: bit_set(sdks),
+                    owners: sdk_set(sdks.iter().copied()),
                     kind: WordKind::Package,
                 });
             }

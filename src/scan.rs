@@ -22,7 +22,7 @@ use serde::Serialize;
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
 use crate::lang::{Lang, ALL};
-use crate::matcher::{CompiledQuery, Matcher, Predicate, QueryError};
+use crate::matcher::{in_set, CompiledQuery, Matcher, Predicate, QueryError};
 use crate::prefilter::{Prefilter, WordSet};
 use crate::reference::{Dynamic, Reference};
 use crate::resolve::scope::{property_name, string_value, text};
@@ -157,7 +157,7 @@ pub fn scan_with_progress(
         bytes_read: walked.bytes_read,
         candidates: candidates.len(),
         sdks_in_use: (0..matcher.sdks.len())
-            .filter(|sdk| reachable & (1u64 << sdk) != 0)
+            .filter(|&sdk| in_set(reachable, sdk))
             .map(|sdk| matcher.sdks[sdk].name.clone())
             .collect(),
         walk: started.elapsed(),
@@ -503,7 +503,7 @@ pub fn find_references(
         let Some(info) = compiled.patterns.get(found.pattern_index) else {
             continue;
         };
-        if sdks & (1u64 << info.sdk) == 0 {
+        if !in_set(sdks, info.sdk) {
             continue;
         }
         let Some(sdk) = matcher.sdks.get(info.sdk) else {

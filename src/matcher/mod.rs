@@ -183,7 +183,7 @@ impl Matcher {
 
     /// Every SDK, as a set.
     pub fn all(&self) -> u64 {
-        (0..self.sdks.len()).fold(0, |set, sdk| set | (1u64 << sdk))
+        sdk_set(0..self.sdks.len())
     }
 
     /// One query for the SDKs in `set` (a bit per SDK index) and one grammar.
@@ -200,7 +200,7 @@ impl Matcher {
         seen: Option<&WordSet>,
     ) -> Result<CompiledQuery, QueryError> {
         let indices: Vec<usize> = (0..self.sdks.len())
-            .filter(|sdk| set & (1u64 << sdk) != 0)
+            .filter(|&sdk| in_set(set, sdk))
             .collect();
         let specs: Vec<SdkSpec> = indices.iter().map(|&i| self.sdks[i].clone()).collect();
         let word_index: std::collections::HashMap<String, usize> = self
@@ -241,9 +241,8 @@ impl Matcher {
     /// an SDK's receivers all trace back to an import of one of its packages. Wrappers
     /// name no package and are always in.
     pub fn reachable(&self, imported_packages: u64) -> u64 {
-        let packageless = (0..self.sdks.len())
-            .filter(|&sdk| self.sdks[sdk].packages.is_empty())
-            .fold(0u64, |set, sdk| set | (1u64 << sdk));
+        let packageless =
+            sdk_set((0..self.sdks.len()).filter(|&sdk| self.sdks[sdk].packages.is_empty()));
         (imported_packages | packageless) & self.all()
     }
 }
@@ -260,6 +259,15 @@ fn words_by_sdk<'a>(lists: impl Iterator<Item = &'a Vec<String>>) -> Vec<(String
 
 /// SDKs are tracked in a 64-bit set per file.
 pub const MAX_SDKS: usize = 64;
+
+/// The set of these SDKs (by index), one bit each.
+pub fn sdk_set(sdks: impl IntoIterator<Item = usize>) -> u64 {
+    sdks.into_iter().fold(0, |set, sdk| set | (1u64 << sdk))
+}
+
+pub fn in_set(set: u64, sdk: usize) -> bool {
+    set & (1u64 << sdk) != 0
+}
 
 /// The spellings a code key can have relative to the service key.
 pub const CASES: &[&str] = &["camel", "pascal", "snake", "kebab", "screaming_snake"];
