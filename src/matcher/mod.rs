@@ -400,61 +400,56 @@ fn required_words<'s>(pattern: &str, spec: &'s SdkSpec) -> Option<Vec<&'s str>> 
     if pattern.contains("#not-") {
         return None;
     }
-    let mut words = Vec::new();
-    let (mut literal, mut in_string, mut in_comment, mut escaped) =
-        (String::new(), false, false, false);
-    for c in pattern.chars() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            match c {
-                _ if escaped => {
-                    escaped = false;
-                    literal.push(c);
-                }
-                '\\' => escaped = true,
-                '"' => {
-                    in_string = false;
-                    if let Some(word) = spec.triggers.iter().find(|t| **t == literal) {
-                        words.push(word.as_str());
-                    }
-                    literal.clear();
-                }
-                _ => literal.push(c),
-            }
-        } else {
-            match c {
-                ';' => in_comment = true,
-                '"' => in_string = true,
-                _ => {}
-            }
-        }
-    }
+    let words: Vec<&str> = query_parts(pattern)
+        .filter_map(|part| match part {
+            QueryPart::String(literal) => spec.triggers.iter().find(|t| **t == literal),
+            QueryPart::Code(..) => None,
+        })
+        .map(String::as_str)
+        .collect();
     (!words.is_empty()).then_some(words)
+}
+
+/// Query text as flaglint reads it: code characters (with their byte offsets) and
+/// string literals (unescaped); `;` comments are left out.
+enum QueryPart {
+    Code(usize, char),
+    String(String),
+}
+
+fn query_parts(source: &str) -> impl Iterator<Item = QueryPart> + '_ {
+    let mut chars = source.char_indices();
+    std::iter::from_fn(move || loop {
+        let (at, c) = chars.next()?;
+        match c {
+            ';' => {
+                let _ = chars.by_ref().find(|&(_, c)| c == '\n');
+            }
+            '"' => {
+                let mut literal = String::new();
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => literal.extend(chars.next().map(|(_, escaped)| escaped)),
+                        '"' => break,
+                        c => literal.push(c),
+                    }
+                }
+                return Some(QueryPart::String(literal));
+            }
+            c => return Some(QueryPart::Code(at, c)),
+        }
+    })
 }
 
 /// Splits query text into top-level parenthesised patterns and what lies between them.
 fn top_level_groups(source: &str) -> Vec<(&str, bool)> {
     let mut groups = Vec::new();
-    let (mut depth, mut start, mut in_string, mut in_comment, mut escaped) =
-        (0usize, 0, false, false, false);
-    for (i, c) in source.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
+    let (mut depth, mut start) = (0usize, 0);
+    for part in query_parts(source) {
+        let QueryPart::Code(i, c) = part else {
             continue;
-        }
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+        };
         match c {
-            ';' => in_comment = true,
-            '"' => in_string = true,
             '(' | '[' => {
                 if depth == 0 {
                     groups.push((&source[start..i], false));
