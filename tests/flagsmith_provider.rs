@@ -2,16 +2,19 @@
 //! the expected `FlagSet`, every page must be read, and every failure must end as an error
 //! that names the endpoint and the fix, and never the key.
 
+#[path = "support/flagset.rs"]
+mod flagset;
 #[path = "support/replay.rs"]
 mod replay;
 
 use std::time::{Duration, Instant};
 
-use flaglint::flag::{EnvState, FlagSet};
+use flaglint::flag::FlagSet;
 use flaglint::provider::flagsmith::{
     CodeReference, CodeReferenceScan, Flagsmith, FlagsmithOptions,
 };
 use flaglint::provider::{FlagSource, ProviderError};
+use flagset::state;
 use jiff::Timestamp;
 use replay::{recorded_json, Replay, Reply, API_KEY};
 use serde_json::{json, Value};
@@ -45,50 +48,22 @@ fn fetch(options: FlagsmithOptions) -> Result<FlagSet, ProviderError> {
 }
 
 fn fetch_ok(options: FlagsmithOptions) -> FlagSet {
-    match fetch(options) {
-        Ok(set) => set,
-        Err(e) => panic!("fetch failed: {e}"),
-    }
+    fetch(options).unwrap_or_else(|e| panic!("fetch failed: {e}"))
 }
 
 /// Fails the test on `Ok`, and on any trace of a key in the error.
 fn fetch_err(options: FlagsmithOptions) -> ProviderError {
     let key = options.api_key.clone();
-    let error = match fetch(options) {
-        Ok(set) => panic!(
-            "expected an error, got a FlagSet of {} flags",
-            set.flags.len()
-        ),
-        Err(e) => e,
-    };
-    assert_hides_keys(&error, &key);
-    error
+    flagset::expect_error(fetch(options), &[&key, API_KEY, KEY_SECRET])
 }
 
 fn assert_hides_keys(error: &ProviderError, key: &str) {
-    let shown = [error.to_string(), format!("{error:?}")];
-    for text in &shown {
-        for secret in [key, API_KEY, KEY_SECRET] {
-            if !secret.is_empty() {
-                assert!(!text.contains(secret), "a key leaked into {text:?}");
-            }
-        }
-    }
+    flagset::assert_hides(error, &[key, API_KEY, KEY_SECRET]);
 }
 
 fn without_clock(mut set: FlagSet) -> FlagSet {
     set.fetched_at = None;
     set
-}
-
-fn state<'a>(set: &'a FlagSet, key: &str, env: &str) -> &'a EnvState {
-    set.flags
-        .iter()
-        .find(|f| f.key == key)
-        .unwrap_or_else(|| panic!("no flag {key}"))
-        .environments
-        .get(env)
-        .unwrap_or_else(|| panic!("{key} has no state in {env}"))
 }
 
 fn ts(text: &str) -> Timestamp {

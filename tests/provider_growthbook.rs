@@ -4,18 +4,21 @@
 //! (`hasMore`, `nextOffset`), and every failure must end as an error that names the endpoint
 //! and `GROWTHBOOK_API_KEY`, and never the key.
 
+#[path = "support/flagset.rs"]
+mod flagset;
 #[path = "support/server.rs"]
 mod server;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use flaglint::flag::{EnvState, Flag, FlagSet};
+use flaglint::flag::FlagSet;
 use flaglint::provider::growthbook::{GrowthBook, GrowthBookOptions, TOKEN_VAR};
 use flaglint::provider::{FlagSource, ProviderError};
 use jiff::Timestamp;
 use serde_json::{json, Value};
 
+use flagset::{flag, state};
 use server::{normalize_line, Reply, Server};
 
 /// A fake secret key in GrowthBook's format.
@@ -90,33 +93,7 @@ fn fetch_ok(options: GrowthBookOptions) -> FlagSet {
 
 fn fetch_err(options: GrowthBookOptions) -> ProviderError {
     let key = options.api_key.clone();
-    match fetch(options) {
-        Ok(set) => panic!("expected an error, got {} flags", set.flags.len()),
-        Err(e) => {
-            for text in [e.to_string(), format!("{e:?}")] {
-                for secret in [key.as_str(), KEY, "FAKEfakeFAKE"] {
-                    if !secret.trim().is_empty() {
-                        assert!(!text.contains(secret), "a key leaked into {text:?}");
-                    }
-                }
-            }
-            e
-        }
-    }
-}
-
-fn flag<'a>(set: &'a FlagSet, key: &str) -> &'a Flag {
-    set.flags
-        .iter()
-        .find(|f| f.key == key)
-        .unwrap_or_else(|| panic!("no flag {key}"))
-}
-
-fn state<'a>(set: &'a FlagSet, key: &str, env: &str) -> &'a EnvState {
-    flag(set, key)
-        .environments
-        .get(env)
-        .unwrap_or_else(|| panic!("{key} has no state in {env}"))
+    flagset::expect_error(fetch(options), &[&key, KEY, "FAKEfakeFAKE"])
 }
 
 fn ts(text: &str) -> Option<Timestamp> {
