@@ -93,7 +93,7 @@ fn page(h: &mut String, report: &Report) -> std::fmt::Result {
                 h,
                 "<a href=\"#{}\">{} ({n})</a>",
                 status.slug(),
-                esc(&capitalised(status.name()))
+                esc(status.title())
             )?;
         }
     }
@@ -187,7 +187,7 @@ fn page(h: &mut String, report: &Report) -> std::fmt::Result {
             h,
             "<section id=\"{}\">\n<h2>{} ({n})</h2>\n<p>{}</p>\n<ul class=\"items\">",
             status.slug(),
-            esc(&capitalised(status.name())),
+            esc(status.title()),
             esc(status.meaning())
         )?;
         for (i, flag) in report.flags.iter().enumerate() {
@@ -502,14 +502,6 @@ fn status_chart(h: &mut String, totals: &[(Status, usize)]) -> std::fmt::Result 
 
 fn flags(n: usize) -> String {
     crate::report::refs::plural(n, "flag")
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Text for element content and attribute values (quoted with `"`), in HTML and SVG.

@@ -245,7 +245,7 @@ fn place(place: &Place, table: bool) -> String {
 fn heading(status: Status, n: usize) -> String {
     match status {
         Status::Undefined => "Undefined keys".to_string(),
-        _ => format!("{} ({n})", capitalised(status.name())),
+        _ => format!("{} ({n})", status.title()),
     }
 }
 
@@ -257,14 +257,6 @@ fn anchor(status: Status, n: usize) -> String {
         .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
         .map(|c| if c == ' ' { '-' } else { c })
         .collect()
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Text with the characters Markdown would act on escaped (all ASCII punctuation may be

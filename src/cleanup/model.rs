@@ -153,6 +153,19 @@ impl Status {
         }
     }
 
+    /// The name as a heading or label starts it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Status::ToRemove => "To remove",
+            Status::Stale => "Stale",
+            Status::NeedsMonitoring => "Needs monitoring",
+            Status::Live => "Live",
+            Status::New => "New",
+            Status::Permanent => "Permanent",
+            Status::Undefined => "Undefined",
+        }
+    }
+
     /// For anchors and CSS classes.
     pub fn slug(self) -> &'static str {
         match self {
@@ -818,6 +831,14 @@ fn suggestion(key: &str, context: &Context) -> Option<String> {
 mod tests {
     use super::*;
     use crate::rules::tests::{flag, flag_set, reference, settings, state as env};
+
+    #[test]
+    fn a_status_title_is_its_name_capitalised() {
+        for status in Status::ALL {
+            let (first, rest) = status.name().split_at(1);
+            assert_eq!(status.title(), format!("{}{rest}", first.to_uppercase()));
+        }
+    }
 
     fn verdicts(flags: Vec<Flag>, refs: &[Reference]) -> Vec<(String, &'static str, &'static str)> {
         let flags = flag_set(flags);
