@@ -37,7 +37,7 @@ use anyhow::{bail, Context as _, Result};
 use clap::{Args, ValueEnum};
 use jiff::Timestamp;
 
-use crate::cli::{CommonArgs, ScanArgs, ScanContext};
+use crate::cli::{relative_to_cwd, CommonArgs, ScanArgs, ScanContext};
 use crate::config::Config;
 use crate::reference::Reference;
 use crate::report::refs::{plural, RefsDocument, JSON_VERSION};
@@ -255,18 +255,6 @@ fn describe_origin(origin: &Origin) -> String {
         Origin::Live => "the live service".to_string(),
         Origin::File(path) => format!("file {}", relative_to_cwd(path)),
         Origin::Snapshot { path, age } => format!("snapshot {} ({age})", relative_to_cwd(path)),
-    }
-}
-
-/// A path as the user would write it: relative to the current folder when inside it.
-fn relative_to_cwd(path: &Path) -> String {
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|c| c.canonicalize().ok());
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    match cwd.as_deref().and_then(|c| absolute.strip_prefix(c).ok()) {
-        Some(relative) => relative.display().to_string(),
-        None => path.display().to_string(),
     }
 }
 

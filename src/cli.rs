@@ -422,7 +422,7 @@ fn pull(args: PullArgs) -> Result<ExitCode> {
 }
 
 /// A path as short as the user would write it: relative to the current folder when inside it.
-fn relative_to_cwd(path: &Path) -> String {
+pub(crate) fn relative_to_cwd(path: &Path) -> String {
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|c| c.canonicalize().ok());
