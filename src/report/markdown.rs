@@ -36,26 +36,13 @@ use std::io::Write;
 
 use crate::rules::{self, Finding, Severity};
 
-use super::{counts, refs::plural, repo_path, Run};
+use super::{checked, counts, refs::plural, repo_path, Run};
 
 pub fn report(out: &mut dyn Write, run: &Run) -> anyhow::Result<()> {
     let s = &run.summary;
     writeln!(out, "## flaglint: {}", counts(s))?;
     writeln!(out)?;
-    let project = s
-        .project
-        .as_deref()
-        .map(|p| format!(" project {p:?}"))
-        .unwrap_or_default();
-    let line = format!(
-        "{} in {} checked against {} of {}{project} ({}; {}).",
-        plural(s.references, "reference"),
-        plural(s.files_scanned, "file"),
-        plural(s.flags, "flag"),
-        s.service,
-        s.environments.join(", "),
-        s.source,
-    );
+    let line = format!("{}.", checked(s));
     writeln!(out, "{}", text(&line, false))?;
     for file in &s.unreadable {
         writeln!(out)?;

@@ -110,6 +110,25 @@ pub(crate) fn counts(summary: &Summary) -> String {
     }
 }
 
+/// "9 references in 6 files checked against 8 flags of flagsmith project "Web App"
+/// (Development, Production; file flags.toml)".
+pub(crate) fn checked(summary: &Summary) -> String {
+    let project = summary
+        .project
+        .as_deref()
+        .map(|p| format!(" project {p:?}"))
+        .unwrap_or_default();
+    format!(
+        "{} in {} checked against {} of {}{project} ({}; {})",
+        refs::plural(summary.references, "reference"),
+        refs::plural(summary.files_scanned, "file"),
+        refs::plural(summary.flags, "flag"),
+        summary.service,
+        summary.environments.join(", "),
+        summary.source,
+    )
+}
+
 /// A finding's path as CI services want it: relative to the working directory (the
 /// checkout), `/`-separated. `file` is relative to `run.root`; a root outside the working
 /// directory gives an absolute path.

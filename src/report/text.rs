@@ -15,8 +15,7 @@ use std::io::Write;
 use crate::check::SourceCache;
 use crate::rules::{Finding, Severity};
 
-use super::refs::plural;
-use super::Run;
+use super::{checked, counts, Run};
 
 const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";
@@ -108,36 +107,7 @@ fn finding_block(
 
 fn summary(out: &mut dyn Write, run: &Run, paint: &Paint) -> std::io::Result<()> {
     let s = &run.summary;
-    let counts = [
-        (s.errors, "error"),
-        (s.warnings, "warning"),
-        (s.infos, "info"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, w)| plural(*n, w))
-    .collect::<Vec<_>>();
-    let verdict = if counts.is_empty() {
-        "no findings".to_string()
-    } else {
-        counts.join(", ")
-    };
-    let project = s
-        .project
-        .as_deref()
-        .map(|p| format!(" project {p:?}"))
-        .unwrap_or_default();
-    writeln!(
-        out,
-        "{}: {} in {} checked against {} of {}{project} ({}; {})",
-        paint.wrap(BOLD, &verdict),
-        plural(s.references, "reference"),
-        plural(s.files_scanned, "file"),
-        plural(s.flags, "flag"),
-        s.service,
-        s.environments.join(", "),
-        s.source,
-    )?;
+    writeln!(out, "{}: {}", paint.wrap(BOLD, &counts(s)), checked(s))?;
     let x = &s.suppressed;
     let parts: Vec<String> = [
         (x.inline, "by flaglint-ignore comments"),
