@@ -2,36 +2,17 @@
 //! demo, on temporary repositories, and against a local server replaying Flagsmith's
 //! recorded responses.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/replay.rs"]
 mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use cli::{flaglint_with, stderr, stdout};
 use replay::{Replay, Reply, API_KEY};
 use tempfile::TempDir;
-
-fn flaglint(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_flaglint"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("FLAGSMITH_API_KEY")
-        .env_remove("FLAGLINT_SERVICE_URL");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// A copy of the bundled demo app, so a test may write into it.
 fn demo() -> TempDir {
@@ -66,7 +47,7 @@ fn check(dir: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["check"];
     args.extend_from_slice(NOW);
     args.extend_from_slice(extra);
-    flaglint(dir, &args, &[])
+    flaglint_with(dir, &args, &[])
 }
 
 fn rules_found(output: &Output) -> Vec<String> {
@@ -135,7 +116,7 @@ fn every_rule_fires_on_the_demo() {
 #[test]
 fn permanent_flag_before_the_stale_threshold() {
     let dir = demo();
-    let output = flaglint(
+    let output = flaglint_with(
         dir.path(),
         &["check", "--now", "2026-08-20", "--format", "json"],
         &[],
@@ -270,7 +251,7 @@ fn baseline_accepts_existing_findings_only() {
 #[test]
 fn explain_prints_the_rule_docs() {
     let dir = demo();
-    let output = flaglint(dir.path(), &["check", "--explain", "stale-flag"], &[]);
+    let output = flaglint_with(dir.path(), &["check", "--explain", "stale-flag"], &[]);
     assert!(output.status.success());
     let text = stdout(&output);
     assert!(text.starts_with("# stale-flag (error)"), "{text}");
@@ -293,7 +274,7 @@ fn no_flag_source_is_a_clear_error() {
 #[test]
 fn offline_without_a_snapshot_says_to_pull() {
     let dir = flagsmith_repo("http://127.0.0.1:9/api/v1/");
-    let output = flaglint(dir.path(), &["check", "--offline"], &[]);
+    let output = flaglint_with(dir.path(), &["check", "--offline"], &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("run `flaglint pull` first"),
@@ -331,7 +312,7 @@ fn pull_then_check_offline_and_from_the_cache() {
     let replay = Replay::start();
     let dir = flagsmith_repo(&replay.base_url());
     let key = [("FLAGSMITH_API_KEY", API_KEY)];
-    let pulled = flaglint(dir.path(), &["pull"], &key);
+    let pulled = flaglint_with(dir.path(), &["pull"], &key);
     assert!(pulled.status.success(), "{}", stderr(&pulled));
     assert!(
         stderr(&pulled).contains("9 flags in 3 environments"),
@@ -350,7 +331,7 @@ fn pull_then_check_offline_and_from_the_cache() {
     for extra in [&["--offline"][..], &[][..]] {
         let mut args = vec!["check", "--now", "2026-12-31", "--format", "json"];
         args.extend_from_slice(extra);
-        let output = flaglint(dir.path(), &args, &[]);
+        let output = flaglint_with(dir.path(), &args, &[]);
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
         let found = rules_found(&output);
         assert!(
@@ -381,7 +362,7 @@ fn pull_then_check_offline_and_from_the_cache() {
 fn live_check_reads_the_service_and_refreshes_the_snapshot() {
     let replay = Replay::start();
     let dir = flagsmith_repo(&replay.base_url());
-    let output = flaglint(
+    let output = flaglint_with(
         dir.path(),
         &["check", "--now", "2026-12-31", "--format", "json"],
         &[("FLAGSMITH_API_KEY", API_KEY)],
@@ -398,7 +379,7 @@ fn bad_key_exits_2_naming_the_variable_never_the_key() {
     let replay = Replay::start();
     let dir = flagsmith_repo(&replay.base_url());
     let wrong = "AAAAAAAA.wrongwrongwrongwrongwrong";
-    let output = flaglint(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", wrong)]);
+    let output = flaglint_with(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", wrong)]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(
@@ -416,7 +397,7 @@ fn server_errors_are_never_a_clean_run() {
     let replay = Replay::start();
     replay.respond_any_query("GET", "/api/v1/projects/", Reply::json(500, "{}"));
     let dir = flagsmith_repo(&replay.base_url());
-    let output = flaglint(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", API_KEY)]);
+    let output = flaglint_with(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", API_KEY)]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("500"), "{}", stderr(&output));
 }
@@ -424,7 +405,7 @@ fn server_errors_are_never_a_clean_run() {
 #[test]
 fn missing_key_is_a_clear_error() {
     let dir = flagsmith_repo("http://127.0.0.1:9/api/v1/");
-    let output = flaglint(dir.path(), &["check"], &[]);
+    let output = flaglint_with(dir.path(), &["check"], &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("FLAGSMITH_API_KEY is not set"),
@@ -516,7 +497,7 @@ fn changed_since_counts_committed_modified_and_new_files() {
 fn refs_upload_posts_the_references_to_flagsmith() {
     let replay = Replay::start();
     let dir = flagsmith_repo(&replay.base_url());
-    let output = flaglint(
+    let output = flaglint_with(
         dir.path(),
         &[
             "refs",

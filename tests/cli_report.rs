@@ -1,39 +1,13 @@
 //! `flaglint report` as a user runs it: the built binary on the bundled demo, on merged
 //! `refs --format json` documents, on hostile names, and in a git repository.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use tempfile::TempDir;
-
-fn repo(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, content) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
-    }
-    dir
-}
-
-fn flaglint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flaglint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("FLAGLINT_SERVICE_URL")
-        .env_remove("FLAGSMITH_API_KEY")
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use cli::{flaglint, repo_text, stderr, stdout};
 
 fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -139,15 +113,15 @@ fn output_file_and_summary_line() {
 /// unused once both are merged, and each place says which repository it is in.
 #[test]
 fn merged_refs_documents() {
-    let a = repo(&[(
+    let a = repo_text(&[(
         "src/a.ts",
         "import flagsmith from 'flagsmith';\nflagsmith.hasFeature('only_a');\n",
     )]);
-    let b = repo(&[(
+    let b = repo_text(&[(
         "src/b.ts",
         "import flagsmith from 'flagsmith';\n\nflagsmith.hasFeature('shared');\nflagsmith.hasFeature('only_a');\n",
     )]);
-    let work = repo(&[
+    let work = repo_text(&[
         ("flaglint.toml", FLAGLINT_TOML),
         (
             "flags.toml",
@@ -203,7 +177,7 @@ fn merged_refs_documents() {
 
 #[test]
 fn refs_and_paths_together_is_an_error() {
-    let work = repo(&[("flaglint.toml", FLAGLINT_TOML), ("flags.toml", "")]);
+    let work = repo_text(&[("flaglint.toml", FLAGLINT_TOML), ("flags.toml", "")]);
     let output = flaglint(work.path(), &["report", ".", "--refs", "a.json"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("not both"), "{}", stderr(&output));
@@ -225,7 +199,7 @@ fn refs_and_paths_together_is_an_error() {
 /// Keys, owners, values and file names are data: none of them may become markup.
 #[test]
 fn hostile_names_are_escaped() {
-    let dir = repo(&[
+    let dir = repo_text(&[
         ("flaglint.toml", FLAGLINT_TOML),
         (
             "src/\"><img src=x onerror=alert(1)>.ts",
@@ -318,7 +292,7 @@ fn git_blame_and_first_seen() {
         eprintln!("git is not installed: skipped");
         return;
     }
-    let dir = repo(&[
+    let dir = repo_text(&[
         ("flaglint.toml", FLAGLINT_TOML),
         (
             "flags.toml",
@@ -399,7 +373,7 @@ fn git_blame_and_first_seen() {
 
 #[test]
 fn without_git_a_note_says_so() {
-    let dir = repo(&[
+    let dir = repo_text(&[
         ("flaglint.toml", FLAGLINT_TOML),
         ("flags.toml", "[[flags]]\nkey = \"x\"\n"),
         (
