@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::config::Config;
+use crate::finding::FlagOrigin;
 use crate::flag::FlagSet;
 use crate::provider::flagsmith::{self, Flagsmith, FlagsmithOptions};
 use crate::provider::FlagSource;
@@ -31,14 +32,6 @@ pub struct SourcePlan {
     pub cache_ttl: SignedDuration,
     /// Environments to check, by name; empty: all.
     pub environments: Vec<String>,
-}
-
-/// How the flags were obtained, for the summary line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    File(PathBuf),
-    Snapshot { path: PathBuf, age: String },
-    Live,
 }
 
 impl SourcePlan {
@@ -92,12 +85,12 @@ impl SourcePlan {
     }
 
     /// A usable snapshot younger than `cache_ttl`, if there is one.
-    pub fn fresh_snapshot(&self, now: Timestamp) -> Option<(FlagSet, Origin)> {
+    pub fn fresh_snapshot(&self, now: Timestamp) -> Option<(FlagSet, FlagOrigin)> {
         let flags = read_snapshot(&self.snapshot).ok()?;
         let fetched = flags.fetched_at?;
         let age = now.duration_since(fetched);
         (age >= SignedDuration::ZERO && age < self.cache_ttl).then(|| {
-            let origin = Origin::Snapshot {
+            let origin = FlagOrigin::Snapshot {
                 path: self.snapshot.clone(),
                 age: describe_age(age),
             };
@@ -131,6 +124,43 @@ impl SourcePlan {
         flags.environments.retain(|e| self.environments.contains(e));
         Ok(())
     }
+}
+
+/// The flags for `check` and `report`: a file, a fresh snapshot, or the live service
+/// (which refreshes the snapshot for the next offline run).
+pub fn load_flags(
+    plan: &SourcePlan,
+    config: &Config,
+    offline: bool,
+) -> Result<(FlagSet, FlagOrigin)> {
+    let (mut flags, origin) = if plan.provider == "file" {
+        let path = plan
+            .file
+            .clone()
+            .context("provider = \"file\" needs [service] file")?;
+        (read_flags_file(&path)?, FlagOrigin::File(path))
+    } else if offline {
+        let flags = read_snapshot(&plan.snapshot)?;
+        (
+            flags,
+            FlagOrigin::Snapshot {
+                path: plan.snapshot.clone(),
+                age: "offline".into(),
+            },
+        )
+    } else if let Some(fresh) = plan.fresh_snapshot(Timestamp::now()) {
+        fresh
+    } else {
+        let live = live_source(plan, config)?;
+        let mut flags = live
+            .fetch()
+            .with_context(|| format!("cannot read flags from {}", live.name()))?;
+        flags.fetched_at.get_or_insert_with(Timestamp::now);
+        write_snapshot(&plan.snapshot, &flags)?;
+        (flags, FlagOrigin::Live)
+    };
+    plan.select_environments(&mut flags)?;
+    Ok((flags, origin))
 }
 
 /// Flagsmith's options from the config and the environment (`FLAGSMITH_API_KEY`,

@@ -501,7 +501,7 @@ fn status_chart(h: &mut String, totals: &[(Status, usize)]) -> std::fmt::Result 
 }
 
 fn flags(n: usize) -> String {
-    crate::report::refs::plural(n, "flag")
+    crate::reporters::plural(n, "flag")
 }
 
 /// Text for element content and attribute values (quoted with `"`), in HTML and SVG.

@@ -577,7 +577,7 @@ fn judge(
     let threshold = i64::from(settings.stale_after_days);
     let finding = |rule: &str| fired.iter().find(|f| f.rule == rule).copied();
     let help = |rule: &str| finding(rule).map(|f| f.help.clone());
-    let reads = crate::report::refs::plural(references, "place");
+    let reads = crate::reporters::plural(references, "place");
     let new = age_days.is_some_and(|d| d < threshold);
 
     if flag.archived {
@@ -586,7 +586,7 @@ fn judge(
                 Verdict::ArchivedReferenced,
                 format!(
                     "archived in {service}, still read by {}: the code only sees the default",
-                    crate::report::refs::plural(references, "reference")
+                    crate::reporters::plural(references, "reference")
                 ),
                 help("archived-flag"),
             )
@@ -782,7 +782,7 @@ pub fn state(state: &EnvState) -> String {
 }
 
 fn count(n: u32, word: &str) -> String {
-    crate::report::refs::plural(n as usize, word)
+    crate::reporters::plural(n as usize, word)
 }
 
 fn days(n: i64) -> String {

@@ -5,6 +5,7 @@ use super::{Context, Finding, Location, Rule, Severity};
 pub const RULE: Rule = Rule {
     id: "archived-flag",
     default_severity: Severity::Error,
+    check,
     summary: "The code reads a flag that is archived in the flag service.",
     what: "Reports each reference to a flag the service marks archived.",
     why: "Archiving a flag says the team is done with it, but this code still branches on it; depending on the SDK it now sees the default or a frozen state.",
@@ -12,7 +13,7 @@ pub const RULE: Rule = Rule {
     fix: "Remove the read (keep the branch the flag last served), or restore the flag in the service if it is still needed.",
 };
 
-pub fn check(context: &Context, findings: &mut Vec<Finding>) {
+fn check(context: &Context, findings: &mut Vec<Finding>) {
     for (reference, flag) in context.keyed() {
         let Some(flag) = flag.filter(|f| f.archived) else {
             continue;

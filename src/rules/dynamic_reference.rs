@@ -5,6 +5,7 @@ use super::{Context, Finding, Location, Rule, Severity};
 pub const RULE: Rule = Rule {
     id: "dynamic-reference",
     default_severity: Severity::Info,
+    check,
     summary: "A flag is read with a key that cannot be resolved statically.",
     what: "Reports each SDK or wrapper call whose key is not a literal, a constant, an enum member or an object-map member flaglint can follow (a parameter, a computed template, a function's result).",
     why: "flaglint cannot tell which flag this reads, so it cannot tell whether that flag is stale, undefined or archived, and `unused-flag` can only say \"possibly used\".",
@@ -12,7 +13,7 @@ pub const RULE: Rule = Rule {
     fix: "Pass a literal or a constant where you can, or list the possible keys in one object map; otherwise mark the line `// flaglint-ignore dynamic-reference`.",
 };
 
-pub fn check(context: &Context, findings: &mut Vec<Finding>) {
+fn check(context: &Context, findings: &mut Vec<Finding>) {
     for reference in context.references {
         let Some(dynamic) = &reference.dynamic else {
             continue;

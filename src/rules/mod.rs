@@ -13,92 +13,20 @@ pub mod undefined_flag;
 pub mod unused_flag;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
+pub use crate::finding::{Finding, Location, Severity};
 use crate::flag::{Flag, FlagSet};
 use crate::reference::Reference;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Severity> {
-        Some(match text {
-            "info" => Severity::Info,
-            "warning" => Severity::Warning,
-            "error" => Severity::Error,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A place in the code, relative to the scan root.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Location {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-}
-
-impl Location {
-    pub fn of(reference: &Reference) -> Location {
-        Location {
-            file: reference.file.clone(),
-            line: reference.line,
-            column: reference.column,
-        }
-    }
-}
-
-/// One problem: what is wrong in one line, and what to do in another.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub flag: Option<String>,
-    /// None for a finding about the service alone (an unused flag).
-    pub location: Option<Location>,
-    /// The key's text in the code, for underlining in a code frame.
-    #[serde(skip)]
-    pub span_len: usize,
-    pub message: String,
-    pub help: String,
-}
-
-impl Finding {
-    /// The order every reporter prints: rule, flag, path, line (ruff's ordering, stable
-    /// at any thread count).
-    pub fn sort_key(&self) -> (&str, Option<&str>, Option<&Location>) {
-        (self.rule, self.flag.as_deref(), self.location.as_ref())
-    }
-}
-
-/// A rule's documentation, written once for `--explain`, the README and SARIF.
+/// A rule: its check and its documentation, written once for `--explain`, the README and
+/// SARIF.
 pub struct Rule {
     pub id: &'static str,
     pub default_severity: Severity,
+    /// Reads the shared context and pushes this rule's findings.
+    pub check: fn(&Context, &mut Vec<Finding>),
     /// One line: what the rule reports.
     pub summary: &'static str,
     pub what: &'static str,
@@ -402,15 +330,12 @@ fn capitalize(word: &str) -> String {
     }
 }
 
-/// Runs every rule. Findings come out sorted.
+/// Runs every rule in [`RULES`]. Findings come out sorted.
 pub fn check(context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
-    stale_flag::check(context, &mut findings);
-    permanent_flag::check(context, &mut findings);
-    undefined_flag::check(context, &mut findings);
-    archived_flag::check(context, &mut findings);
-    unused_flag::check(context, &mut findings);
-    dynamic_reference::check(context, &mut findings);
+    for rule in RULES {
+        (rule.check)(context, &mut findings);
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

@@ -5,6 +5,7 @@ use super::{date, days_between, describe, Context, Finding, Location, Rule, Seve
 pub const RULE: Rule = Rule {
     id: "permanent-flag",
     default_severity: Severity::Info,
+    check,
     summary: "The code reads a flag that serves one result in every environment, changed less than `stale_after_days` ago.",
     what: "Reports each reference to a flag that serves one result everywhere (as `stale-flag` defines it) but changed more recently than `stale_after_days`.",
     why: "A flag that is fully on or fully off everywhere is no longer branching anything: either the rollout has just finished and the flag is about to become debt, or it is meant to stay and should say so.",
@@ -12,7 +13,7 @@ pub const RULE: Rule = Rule {
     fix: "If the rollout is done, plan the flag's removal. If it is meant to stay, tag it `permanent` (or a tag in `exempt_tags`).",
 };
 
-pub fn check(context: &Context, findings: &mut Vec<Finding>) {
+fn check(context: &Context, findings: &mut Vec<Finding>) {
     for (reference, flag, uniform) in context.uniform_reads() {
         let threshold = i64::from(context.settings.stale_after_days);
         let days = uniform

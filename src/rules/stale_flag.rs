@@ -5,6 +5,7 @@ use super::{date, days_between, describe, Context, Finding, Location, Rule, Seve
 pub const RULE: Rule = Rule {
     id: "stale-flag",
     default_severity: Severity::Error,
+    check,
     summary: "The code reads a flag that has served one result in every environment for longer than `stale_after_days`.",
     what: "Reports each reference to a flag that is enabled everywhere or disabled everywhere, with one value, no segment or identity overrides and no percentage split, in every checked environment, and unchanged for `stale_after_days` (default 30; Flagsmith's `stale_flags_limit_days` when Flagsmith is the source).",
     why: "The rollout is over: one side of every branch on this flag is dead code, and the flag is debt that every reader of the code pays for. A stale kill switch is fine, which is why tags like `permanent` and `kill-switch` exempt a flag.",
@@ -12,7 +13,7 @@ pub const RULE: Rule = Rule {
     fix: "Remove the flag from the code (keep the branch it serves, delete the other), then delete the flag in the service. If the flag is meant to stay, tag it `permanent` or `kill-switch`.",
 };
 
-pub fn check(context: &Context, findings: &mut Vec<Finding>) {
+fn check(context: &Context, findings: &mut Vec<Finding>) {
     for (reference, flag, uniform) in context.uniform_reads() {
         let Some(since) = uniform.since else { continue };
         let days = days_between(since, context.settings.now);

@@ -5,6 +5,7 @@ use super::{Context, Finding, Location, Rule, Severity};
 pub const RULE: Rule = Rule {
     id: "undefined-flag",
     default_severity: Severity::Error,
+    check,
     summary: "The code reads a flag key that the flag service does not define.",
     what: "Reports each reference whose key is not a flag of the project (after the reference's case transform, if any).",
     why: "A typo, or a flag deleted in the service while the code still reads it: either way the code only ever sees the SDK's default, whatever anyone toggles.",
@@ -15,7 +16,7 @@ pub const RULE: Rule = Rule {
 /// Suggestions closer than this (Jaro-Winkler) are offered as "did you mean".
 const SIMILARITY: f64 = 0.85;
 
-pub fn check(context: &Context, findings: &mut Vec<Finding>) {
+fn check(context: &Context, findings: &mut Vec<Finding>) {
     for (reference, flag) in context.keyed() {
         if flag.is_some() {
             continue;

@@ -5,6 +5,7 @@ use super::{Context, Finding, Location, Rule, Severity};
 pub const RULE: Rule = Rule {
     id: "unused-flag",
     default_severity: Severity::Warning,
+    check,
     summary: "The flag service defines a flag that no scanned code reads.",
     what: "Reports each flag that is not archived and has no reference in the scanned code. When a dynamic reference's known prefix matches the key (`exp_${name}` and `exp_checkout`), the flag is reported as possibly used, at info severity, pointing at that reference.",
     why: "A flag nobody reads is clutter in the service and a trap: someone may toggle it expecting an effect. With several repositories on one flag project, merge their `refs --format json` with `report --refs` before deleting.",
@@ -12,7 +13,7 @@ pub const RULE: Rule = Rule {
     fix: "Delete or archive the flag in the service, after checking the other repositories that share the project.",
 };
 
-pub fn check(context: &Context, findings: &mut Vec<Finding>) {
+fn check(context: &Context, findings: &mut Vec<Finding>) {
     let referenced = context.referenced_flags();
     let dynamic: Vec<_> = context
         .references

@@ -1,0 +1,262 @@
+//! The commands, one file each, and what they share: the scan arguments and the
+//! [`ScanContext`] built from them and the config, the common output options, the output
+//! writer and the date argument.
+//!
+//! Each command reads its arguments, runs the stages below it (scan, flag source, rules,
+//! reporters) and returns an exit code; [`crate::cli`] parses the command line and maps
+//! errors to exit code 2.
+
+/// Exit code 1: findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code 2: flaglint could not do its job (bad config, unreachable service, an
+/// unreadable file); the message says why. A partial answer is never a clean one.
+pub const EXIT_FAILURE: u8 = 2;
+
+pub mod check;
+pub mod init;
+pub mod pull;
+pub mod refs;
+pub mod report;
+pub mod upload;
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::finding::FlagOrigin;
+use crate::matcher::{Matcher, SdkSpec};
+use crate::scan::{ScanOptions, ScanResult};
+use crate::walk::FileFilter;
+
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// Read this flaglint.toml instead of the nearest one.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Write the output here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+    /// Print only the results, no summary or notes.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", global = true)]
+    pub threads: Option<usize>,
+}
+
+impl CommonArgs {
+    /// `--threads`, else one per core.
+    pub fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1)
+    }
+
+    /// Where the output goes: `--output FILE`, else standard output.
+    pub fn output(&self) -> Result<Box<dyn Write>> {
+        Ok(match &self.output {
+            Some(path) => Box::new(BufWriter::new(
+                File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            )),
+            None => Box::new(BufWriter::new(io::stdout().lock())),
+        })
+    }
+
+    /// `--color`, for output to `--output` or standard output.
+    pub fn color(&self) -> bool {
+        use_color(self.color, self.output.is_none())
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--color auto`: colour on a terminal, unless NO_COLOR is set (https://no-color.org).
+pub fn use_color(choice: ColorChoice, to_stdout: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && to_stdout
+                && io::stdout().is_terminal()
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Files or folders to scan (default: the current folder).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Scan only files matching this glob (repeatable; adds to [scan] include).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Skip files and folders matching this glob (repeatable; adds to [scan] exclude).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Print what the scan read and where the time went, on standard error.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// `--now YYYY-MM-DD`: judge ages as of that day.
+pub fn parse_now(text: &str) -> Result<Timestamp, String> {
+    crate::flag::parse_time(text).ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// A path as short as the user would write it: relative to the current folder when inside it.
+pub fn relative_to_cwd(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| c.canonicalize().ok());
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    match cwd.as_deref().and_then(|c| absolute.strip_prefix(c).ok()) {
+        Some(relative) => relative.to_path_buf(),
+        None => path.to_path_buf(),
+    }
+}
+
+/// The flag origin with its path as the user would write it.
+pub fn as_given(origin: FlagOrigin) -> FlagOrigin {
+    match origin {
+        FlagOrigin::Live => FlagOrigin::Live,
+        FlagOrigin::File(path) => FlagOrigin::File(relative_to_cwd(&path)),
+        FlagOrigin::Snapshot { path, age } => FlagOrigin::Snapshot {
+            path: relative_to_cwd(&path),
+            age,
+        },
+    }
+}
+
+/// Everything a scan needs, from arguments and config.
+pub struct ScanContext {
+    pub config: Config,
+    pub options: ScanOptions,
+    pub matcher: Matcher,
+    /// The root as the user named it, for output.
+    pub root_display: String,
+    /// Show a spinner on stderr: a terminal, and not --quiet.
+    pub progress: bool,
+    /// `--stats`.
+    pub stats: bool,
+}
+
+impl ScanContext {
+    pub fn new(scan: &ScanArgs, common: &CommonArgs) -> Result<ScanContext> {
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        let paths = if scan.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            scan.paths.clone()
+        };
+        for path in &paths {
+            if std::fs::symlink_metadata(path).is_err() {
+                anyhow::bail!("{}: no such file or directory", path.display());
+            }
+        }
+        // One folder: paths are relative to it. Several paths or files: to the current folder.
+        let (root, root_display) = match paths.as_slice() {
+            [only] if only.is_dir() => (only.clone(), only.display().to_string()),
+            _ => (PathBuf::from("."), ".".to_string()),
+        };
+        let config_start = if root.is_dir() {
+            root.clone()
+        } else {
+            cwd.clone()
+        };
+        let config_start = config_start.canonicalize().unwrap_or(cwd);
+        let config = Config::discover(common.config.as_deref(), &config_start)?;
+        let mut include = config.scan.include.clone();
+        include.extend(scan.include.iter().cloned());
+        let mut exclude = config.scan.exclude.clone();
+        exclude.extend(scan.exclude.iter().cloned());
+        let filter = FileFilter::new(&include, &exclude, config.scan.declarations)?;
+        let max_file_size = config.max_file_size()?;
+        let mut sdks = SdkSpec::builtin();
+        // A wrapper's pattern is checked here, with its place in the config; its query is
+        // compiled with the SDKs' when a scan needs it (compiling costs milliseconds).
+        sdks.extend(crate::matcher::wrapper::compile_all(&config)?);
+        let matcher = Matcher::new(sdks)?;
+        Ok(ScanContext {
+            config,
+            options: ScanOptions {
+                paths: paths.iter().map(|p| normalize(p)).collect(),
+                root: normalize(&root),
+                threads: common.threads(),
+                filter,
+                max_file_size,
+            },
+            matcher,
+            root_display,
+            progress: !common.quiet && io::stderr().is_terminal(),
+            stats: scan.stats,
+        })
+    }
+
+    pub fn run(&self) -> Result<ScanResult> {
+        let bar = crate::scan::progress_bar(self.progress);
+        let result = crate::scan::scan_with_progress(&self.options, &self.matcher, &bar)?;
+        if self.stats {
+            eprint!("{}", stats_text(&result));
+        }
+        Ok(result)
+    }
+}
+
+/// `--stats`: one line per stage.
+fn stats_text(result: &ScanResult) -> String {
+    let stats = &result.stats;
+    let seconds = |d: std::time::Duration| format!("{:.3} s", d.as_secs_f64());
+    let [javascript, typescript, tsx] = stats.patterns;
+    let sdks = match stats.sdks_in_use.as_slice() {
+        [] => "none".to_string(),
+        names => names.join(", "),
+    };
+    format!(
+        "stats: walk, read and prefilter: {} files, {:.1} MB in {}\n\
+         stats: SDKs in use: {sdks}; {} files hold their trigger words\n\
+         stats: queries: {} patterns compiled in {} (javascript {javascript}, typescript {typescript}, tsx {tsx})\n\
+         stats: parse, match and resolve: {} files and {} imported modules in {} (parsing {} and matching {} of worker time)\n",
+        result.files_scanned,
+        stats.bytes_read as f64 / 1e6,
+        seconds(stats.walk),
+        stats.candidates,
+        javascript + typescript + tsx,
+        seconds(stats.compile),
+        result.files_parsed,
+        result.modules_loaded,
+        seconds(stats.match_wall),
+        seconds(stats.parse_cpu),
+        seconds(stats.match_cpu),
+    )
+}
+
+/// `./src` and `src` name the same folder; strip the `./` so relative paths line up.
+fn normalize(path: &Path) -> PathBuf {
+    let stripped = path.strip_prefix(".").unwrap_or(path);
+    if stripped.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        stripped.to_path_buf()
+    }
+}
+
+/// Files the scan could not read, as warnings: the command then exits 2.
+fn warn_errors(result: &ScanResult) {
+    for error in &result.errors {
+        eprintln!("warning: {}: {}", error.file, error.message);
+    }
+}
