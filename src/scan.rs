@@ -21,11 +21,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::{Node, Parser, QueryCursor, StreamingIterator};
 
-use crate::lang::{Lang, ALL};
 use crate::matcher::{in_set, CompiledQuery, Matcher, Predicate, QueryError};
+use crate::parse::{property_name, string_value, text};
+use crate::parse::{Lang, ALL};
 use crate::prefilter::{Prefilter, WordSet};
 use crate::reference::{Dynamic, Reference};
-use crate::resolve::scope::{property_name, string_value, text};
 use crate::resolve::{Key, Module, Origin, Project};
 use crate::walk::{read_at_most, walker, FileFilter, WalkError};
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkParallel};
 
-use crate::lang::{is_declaration_file, Lang};
+use crate::parse::{is_declaration_file, Lang};
 
 const DEFAULT_EXCLUDES: [&str; 1] = ["**/node_modules"];
 

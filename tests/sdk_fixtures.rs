@@ -61,7 +61,7 @@ fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             source_files(&path, out);
-        } else if flaglint::lang::Lang::from_path(&path).is_some() {
+        } else if flaglint::parse::Lang::from_path(&path).is_some() {
             out.push(path);
         }
     }

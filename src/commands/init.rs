@@ -92,7 +92,7 @@ pub fn detect(root: &Path) -> Result<BTreeMap<String, Vec<String>>> {
                     deps.keys().for_each(|name| note(name));
                 }
             }
-        } else if crate::lang::Lang::from_path(path).is_some() {
+        } else if crate::parse::Lang::from_path(path).is_some() {
             let Ok(text) = std::fs::read_to_string(path) else {
                 continue;
             };

@@ -20,7 +20,7 @@ pub mod wrapper;
 
 use tree_sitter::{Query, QueryPredicateArg};
 
-use crate::lang::Lang;
+use crate::parse::Lang;
 use crate::prefilter::WordSet;
 use crate::reference::RefKind;
 
@@ -559,7 +559,7 @@ mod tests {
         for spec in &sdks {
             assert!(!spec.packages.is_empty(), "{} lists no packages", spec.file);
             assert!(!spec.triggers.is_empty(), "{} lists no triggers", spec.file);
-            for lang in crate::lang::ALL {
+            for lang in crate::parse::ALL {
                 let compiled = compile(std::slice::from_ref(spec), lang, &|_, _| true)
                     .unwrap_or_else(|e| panic!("{e}"));
                 assert!(compiled.key_capture.is_some());

@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 use tree_sitter::{Node, Parser};
 
 use crate::config::{Config, ConfigError, WrapperConfig};
-use crate::lang::Lang;
 use crate::matcher::{SdkSpec, CASES};
+use crate::parse::Lang;
 
 /// What a wrapper adds to a matched key.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -269,8 +269,7 @@ impl<'s> QueryBuilder<'s> {
         match node.kind() {
             "identifier" | "property_identifier" | "this" | "type_identifier" => self.literal(node),
             "string" => {
-                let value =
-                    crate::resolve::scope::string_value(node, self.source).unwrap_or_default();
+                let value = crate::parse::string_value(node, self.source).unwrap_or_default();
                 self.helpers += 1;
                 Ok(format!(
                     "((string) @_s{n} (#eq? @_s{n} {value:?}))",
@@ -349,7 +348,7 @@ mod tests {
         let spec = compile(&wrapper(toml_text), 0).unwrap_or_else(|e| panic!("{e}"));
         let matcher = Matcher::new(vec![spec]).unwrap();
         // The scan compiles a wrapper for the grammar of each file it reads.
-        for lang in crate::lang::ALL {
+        for lang in crate::parse::ALL {
             if let Err(err) = matcher.compile(matcher.all(), lang, None) {
                 panic!("{lang:?}: {err}");
             }

@@ -110,7 +110,7 @@ impl<'t> ChildBy<'t> for Node<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{Lang, ALL};
+    use crate::parse::{Lang, ALL};
     use tree_sitter::Parser;
 
     const SOURCE: &str = r#"

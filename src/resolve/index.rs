@@ -27,6 +27,7 @@ use tree_sitter::{Node, TreeCursor};
 
 use super::fields::{ChildBy, Field, FieldIds};
 use super::scope::{self, Binding};
+use crate::parse::named_child_of_kind;
 
 /// A name a scope may declare: its byte range (empty when its text is not UTF-8, as
 /// `scope::text` reads it then) and, in a block, the statement that may declare it.
@@ -293,7 +294,7 @@ impl<'t> Collector<'_, '_, 't> {
             }
             // `scope::declared_by_import` reads the first import clause.
             "import_statement" => {
-                if let Some(clause) = scope::named_child_of_kind(statement, "import_clause") {
+                if let Some(clause) = named_child_of_kind(statement, "import_clause") {
                     self.named_leaves(clause);
                 }
             }
@@ -356,7 +357,7 @@ mod tests {
     use tree_sitter::{Node, Parser, Tree};
 
     use super::*;
-    use crate::lang::Lang;
+    use crate::parse::Lang;
     use crate::resolve::Module;
 
     fn parse(lang: Lang, source: &str) -> Tree {
@@ -393,7 +394,9 @@ mod tests {
     fn nth<'t>(module: &'t Module, needle: &str, nth: usize) -> Node<'t> {
         nodes(&module.tree)
             .into_iter()
-            .filter(|n| n.child_count() == 0 && scope::text(*n, module.source.as_bytes()) == needle)
+            .filter(|n| {
+                n.child_count() == 0 && crate::parse::text(*n, module.source.as_bytes()) == needle
+            })
             .nth(nth)
             .unwrap_or_else(|| panic!("no {needle} #{nth}"))
     }
@@ -422,13 +425,13 @@ mod tests {
         let mut names: Vec<&str> = all
             .iter()
             .filter(|n| n.is_named() && n.child_count() == 0)
-            .map(|n| scope::text(*n, src))
+            .map(|n| crate::parse::text(*n, src))
             .collect();
         names.sort_unstable();
         names.dedup();
         let mut compared = 0;
         for (i, &at) in all.iter().enumerate() {
-            let own = (at.child_count() == 0).then(|| scope::text(at, src));
+            let own = (at.child_count() == 0).then(|| crate::parse::text(at, src));
             // Every name at some nodes, each node's own text at all of them.
             let every = i % 5 == 0;
             for &name in names.iter().filter(|&&n| every || Some(n) == own) {
@@ -519,7 +522,7 @@ function broken( { use(FLAG
         let find = |n: usize| describe(module.lookup("FLAG", at(n)));
         // `use(FLAG, p, ...)` in the inner block: the block's const.
         assert_eq!(
-            scope::text(at(5).parent().unwrap(), module.source.as_bytes()),
+            crate::parse::text(at(5).parent().unwrap(), module.source.as_bytes()),
             "(FLAG, p, q, rr, rest, s, t, more)"
         );
         assert_eq!(find(5), r#"const Some("string")"#);
@@ -542,7 +545,7 @@ function broken( { use(FLAG
         // A `case` declares for itself; `default` is another scope.
         let value = |n: usize| match module.lookup("FLAG", at(n)) {
             Some(Binding::Const { value: Some(v) }) => {
-                scope::text(v, module.source.as_bytes()).to_string()
+                crate::parse::text(v, module.source.as_bytes()).to_string()
             }
             other => describe(other),
         };
@@ -560,7 +563,7 @@ function broken( { use(FLAG
     fn first_declaration_in_a_scope_wins_and_imports_resolve() {
         let module = module(Lang::TypeScript, TRICKY);
         let uses = nth(&module, "ünïcode", 0);
-        let text = |node: Node| scope::text(node, module.source.as_bytes()).to_string();
+        let text = |node: Node| crate::parse::text(node, module.source.as_bytes()).to_string();
         assert!(text(uses.parent().unwrap().parent().unwrap()).starts_with("use(FLAG, def"));
         let find = |name: &str| describe(module.lookup(name, uses));
         assert_eq!(find("def"), "import ./x Default");

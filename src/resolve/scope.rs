@@ -6,6 +6,7 @@
 use tree_sitter::Node;
 
 use super::fields::{ChildBy, Field, FieldNames, Fields};
+use crate::parse::{named_child_of_kind, property_name, string_value, text};
 
 /// What a name is bound to. Nodes borrow the tree the lookup ran in.
 #[derive(Debug, Clone)]
@@ -345,60 +346,4 @@ pub(crate) fn pattern_binds_in(f: &dyn Fields, pattern: Node, name: &str, source
         }
         _ => false,
     }
-}
-
-pub fn text<'s>(node: Node, source: &'s [u8]) -> &'s str {
-    node.utf8_text(source).unwrap_or("")
-}
-
-/// A property key as written: `a`, `"a-b"`, `'a'`.
-pub fn property_name(key: Node, source: &[u8]) -> String {
-    match key.kind() {
-        "string" => string_value(key, source).unwrap_or_default(),
-        _ => text(key, source).to_string(),
-    }
-}
-
-/// The value of a string literal, escapes decoded.
-pub fn string_value(node: Node, source: &[u8]) -> Option<String> {
-    if node.kind() != "string" {
-        return None;
-    }
-    let mut value = String::new();
-    let mut cursor = node.walk();
-    for part in node.named_children(&mut cursor) {
-        match part.kind() {
-            "string_fragment" => value.push_str(text(part, source)),
-            "escape_sequence" => value.push_str(&unescape(text(part, source))),
-            _ => {}
-        }
-    }
-    Some(value)
-}
-
-pub fn unescape(escape: &str) -> String {
-    let rest = escape.strip_prefix('\\').unwrap_or(escape);
-    match rest {
-        "n" => "\n".into(),
-        "t" => "\t".into(),
-        "r" => "\r".into(),
-        "0" => "\0".into(),
-        _ if rest.starts_with('u') || rest.starts_with('x') => {
-            let hex = rest[1..].trim_matches(|c| c == '{' || c == '}');
-            u32::from_str_radix(hex, 16)
-                .ok()
-                .and_then(char::from_u32)
-                .map(String::from)
-                .unwrap_or_else(|| escape.to_string())
-        }
-        // A line continuation adds nothing; any other escaped character stands for itself.
-        _ if rest.starts_with('\n') || rest.starts_with("\r\n") => String::new(),
-        _ => rest.to_string(),
-    }
-}
-
-pub fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    let found = node.named_children(&mut cursor).find(|c| c.kind() == kind);
-    found
 }

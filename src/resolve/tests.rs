@@ -4,8 +4,9 @@ use std::path::Path;
 
 use tree_sitter::{Node, Parser};
 
+use super::paths::ModulePaths;
 use super::*;
-use crate::lang::Lang;
+use crate::parse::Lang;
 
 fn parse_module(path: &Path, source: &str) -> Module {
     let lang = Lang::from_path(path).unwrap();
@@ -20,7 +21,7 @@ fn leaf<'t>(module: &'t Module, text: &str, nth: usize) -> Node<'t> {
     let mut found = Vec::new();
     let mut stack = vec![module.tree.root_node()];
     while let Some(node) = stack.pop() {
-        if node.child_count() == 0 && scope::text(node, module.bytes()) == text {
+        if node.child_count() == 0 && crate::parse::text(node, module.bytes()) == text {
             found.push(node);
         }
         let mut cursor = node.walk();

@@ -1,0 +1,318 @@
+//! Keys: the string a key expression stands for, followed through the code.
+
+use std::sync::Arc;
+
+use tree_sitter::Node;
+
+use super::exports::{Defined, Definition};
+use super::fields::{ChildBy, Field};
+use super::project::{Module, Project};
+use super::scope::{Binding, Imported};
+use super::{first_statement, prepend, require_specifier, unwrap_expression, MAX_DEPTH};
+use crate::parse::{property_name, string_value, text, unescape};
+
+/// A key as far as it could be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    Known(String),
+    /// Not statically known; `prefix` is the literal text it is known to start with.
+    Dynamic {
+        prefix: Option<String>,
+    },
+    /// An array of keys: `useFlags(FEATURE_FLAGS)` with `const FEATURE_FLAGS = ["a", "b"]`.
+    List(Vec<Key>),
+}
+
+impl Key {
+    /// A list where one key is expected is not a key.
+    fn single(self) -> Key {
+        match self {
+            Key::List(_) => Key::Dynamic { prefix: None },
+            key => key,
+        }
+    }
+}
+
+impl Project {
+    /// The key an expression stands for.
+    pub fn key(&self, module: &Module, node: Node) -> Key {
+        self.eval(module, node, &[], 0)
+    }
+
+    pub(super) fn eval(&self, module: &Module, node: Node, path: &[String], depth: usize) -> Key {
+        let f = module.fields();
+        let dynamic = Key::Dynamic { prefix: None };
+        if depth > MAX_DEPTH {
+            return dynamic;
+        }
+        let src = module.bytes();
+        let node = unwrap_expression(node);
+        match node.kind() {
+            "string" if path.is_empty() => string_value(node, src).map_or(dynamic, Key::Known),
+            "template_string" if path.is_empty() => self.eval_template(module, node, depth),
+            "binary_expression" if path.is_empty() => self.eval_concat(module, node, depth),
+            "number" if path.is_empty() => Key::Known(text(node, src).to_string()),
+            "array" if path.is_empty() => {
+                let mut cursor = node.walk();
+                let elements = node
+                    .named_children(&mut cursor)
+                    .filter(|e| e.kind() != "comment")
+                    .map(|e| self.eval(module, e, &[], depth + 1).single())
+                    .collect();
+                Key::List(elements)
+            }
+            "identifier" | "shorthand_property_identifier" => {
+                self.eval_name(module, node, text(node, src), path, depth)
+            }
+            "member_expression" => {
+                let (Some(object), Some(property)) = (
+                    node.child_by(f, Field::Object),
+                    node.child_by(f, Field::Property),
+                ) else {
+                    return dynamic;
+                };
+                let path = prepend(text(property, src), path);
+                self.eval(module, object, &path, depth + 1)
+            }
+            "subscript_expression" => {
+                let (Some(object), Some(index)) = (
+                    node.child_by(f, Field::Object),
+                    node.child_by(f, Field::Index),
+                ) else {
+                    return dynamic;
+                };
+                match self.eval(module, index, &[], depth + 1) {
+                    Key::Known(name) => self.eval(module, object, &prepend(&name, path), depth + 1),
+                    _ => dynamic,
+                }
+            }
+            "object" if !path.is_empty() => self.eval_object(module, node, path, depth),
+            "call_expression" => match require_specifier(f, node, src) {
+                Some(specifier) => self.eval_namespace(module, &specifier, path, depth),
+                None => dynamic,
+            },
+            _ => dynamic,
+        }
+    }
+
+    fn eval_name(
+        &self,
+        module: &Module,
+        at: Node,
+        name: &str,
+        path: &[String],
+        depth: usize,
+    ) -> Key {
+        let dynamic = Key::Dynamic { prefix: None };
+        let Some(binding) = module.lookup(name, at) else {
+            return dynamic;
+        };
+        match binding {
+            Binding::Const { value: Some(value) } => self.eval(module, value, path, depth + 1),
+            Binding::Destructured {
+                init,
+                property: Some(property),
+                constant: true,
+            } => self.eval(module, init, &prepend(&property, path), depth + 1),
+            Binding::Enum { body } => self.eval_enum(module, body, path, depth),
+            Binding::Import { source, imported } => match imported {
+                Imported::Named(name) => self.eval_import(module, &source, &name, path, depth),
+                Imported::Default => self.eval_import(module, &source, "default", path, depth),
+                Imported::Namespace => self.eval_namespace(module, &source, path, depth),
+            },
+            _ => dynamic,
+        }
+    }
+
+    fn eval_enum(&self, module: &Module, body: Node, path: &[String], depth: usize) -> Key {
+        let f = module.fields();
+        let dynamic = Key::Dynamic { prefix: None };
+        let Some((member, rest)) = path.split_first() else {
+            return dynamic;
+        };
+        let src = module.bytes();
+        let mut cursor = body.walk();
+        for entry in body.named_children(&mut cursor) {
+            match entry.kind() {
+                "enum_assignment" => {
+                    let Some(name) = entry.child_by(f, Field::Name) else {
+                        continue;
+                    };
+                    if property_name(name, src) == *member {
+                        return match entry.child_by(f, Field::Value) {
+                            Some(value) if rest.is_empty() => {
+                                self.eval(module, value, &[], depth + 1)
+                            }
+                            _ => dynamic,
+                        };
+                    }
+                }
+                // A member without initializer is a number: no flag service keys by those.
+                "property_identifier" | "string" if property_name(entry, src) == *member => {
+                    return dynamic;
+                }
+                _ => {}
+            }
+        }
+        dynamic
+    }
+
+    fn eval_object(&self, module: &Module, object: Node, path: &[String], depth: usize) -> Key {
+        let f = module.fields();
+        let dynamic = Key::Dynamic { prefix: None };
+        let Some((member, rest)) = path.split_first() else {
+            return dynamic;
+        };
+        let src = module.bytes();
+        let mut spreads = Vec::new();
+        let mut cursor = object.walk();
+        // A later property overrides an earlier one, so the last match wins.
+        let mut found = None;
+        for entry in object.named_children(&mut cursor) {
+            match entry.kind() {
+                "pair" => {
+                    let Some(key) = entry.child_by(f, Field::Key) else {
+                        continue;
+                    };
+                    let name = match key.kind() {
+                        "computed_property_name" => match key.named_child(0) {
+                            Some(inner) => match self.eval(module, inner, &[], depth + 1) {
+                                Key::Known(name) => name,
+                                _ => continue,
+                            },
+                            None => continue,
+                        },
+                        _ => property_name(key, src),
+                    };
+                    if name == *member {
+                        found = entry.child_by(f, Field::Value).map(|v| (v, rest.to_vec()));
+                    }
+                }
+                "shorthand_property_identifier" if text(entry, src) == member => {
+                    found = Some((entry, rest.to_vec()));
+                }
+                "spread_element" => spreads.extend(entry.named_child(0)),
+                _ => {}
+            }
+        }
+        match found {
+            Some((value, rest)) => self.eval(module, value, &rest, depth + 1),
+            None => spreads
+                .into_iter()
+                .rev()
+                .map(|spread| self.eval(module, spread, path, depth + 1))
+                .find(|key| matches!(key, Key::Known(_)))
+                .unwrap_or(dynamic),
+        }
+    }
+
+    fn eval_template(&self, module: &Module, template: Node, depth: usize) -> Key {
+        let src = module.bytes();
+        let mut known = String::new();
+        let mut cursor = template.walk();
+        for part in template.named_children(&mut cursor) {
+            match part.kind() {
+                "string_fragment" => known.push_str(text(part, src)),
+                "escape_sequence" => known.push_str(&unescape(text(part, src))),
+                "template_substitution" => {
+                    let value = part
+                        .named_child(0)
+                        .map(|expr| self.eval(module, expr, &[], depth + 1).single());
+                    match value {
+                        Some(Key::Known(value)) => known.push_str(&value),
+                        Some(Key::Dynamic { prefix }) => {
+                            known.push_str(prefix.as_deref().unwrap_or(""));
+                            return Key::Dynamic {
+                                prefix: Some(known).filter(|p| !p.is_empty()),
+                            };
+                        }
+                        Some(Key::List(_)) | None => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        Key::Known(known)
+    }
+
+    fn eval_concat(&self, module: &Module, binary: Node, depth: usize) -> Key {
+        let f = module.fields();
+        let dynamic = Key::Dynamic { prefix: None };
+        let is_plus = binary
+            .child_by(f, Field::Operator)
+            .is_some_and(|op| op.kind() == "+");
+        let (Some(left), Some(right)) = (
+            binary.child_by(f, Field::Left),
+            binary.child_by(f, Field::Right),
+        ) else {
+            return dynamic;
+        };
+        if !is_plus {
+            return dynamic;
+        }
+        match self.eval(module, left, &[], depth + 1).single() {
+            Key::Known(left) => match self.eval(module, right, &[], depth + 1).single() {
+                Key::Known(right) => Key::Known(left + &right),
+                Key::Dynamic { prefix } => Key::Dynamic {
+                    prefix: Some(left + prefix.as_deref().unwrap_or("")).filter(|p| !p.is_empty()),
+                },
+                Key::List(_) => dynamic,
+            },
+            unknown => unknown,
+        }
+    }
+
+    fn eval_namespace(
+        &self,
+        module: &Module,
+        specifier: &str,
+        path: &[String],
+        depth: usize,
+    ) -> Key {
+        match path.split_first() {
+            Some((name, rest)) => self.eval_import(module, specifier, name, rest, depth),
+            None => Key::Dynamic { prefix: None },
+        }
+    }
+
+    fn eval_import(
+        &self,
+        module: &Module,
+        specifier: &str,
+        name: &str,
+        path: &[String],
+        depth: usize,
+    ) -> Key {
+        match self.import(module, specifier) {
+            Some(target) => self.eval_export(target, name, path, depth + 1),
+            None => Key::Dynamic { prefix: None },
+        }
+    }
+
+    fn eval_export(&self, module: Arc<Module>, name: &str, path: &[String], depth: usize) -> Key {
+        let dynamic = Key::Dynamic { prefix: None };
+        let Some(Defined {
+            module,
+            definition,
+            depth,
+        }) = self.definition(module, name, &|_| false, depth)
+        else {
+            return dynamic;
+        };
+        let root = module.tree.root_node();
+        match definition {
+            Definition::Value(start, end) => match root.descendant_for_byte_range(start, end) {
+                Some(node) => self.eval(&module, node, path, depth + 1),
+                None => dynamic,
+            },
+            Definition::Local(local) => match first_statement(root) {
+                Some(at) => self.eval_name(&module, at, &local, path, depth + 1),
+                None => dynamic,
+            },
+            Definition::Namespace(specifier) => {
+                self.eval_namespace(&module, &specifier, path, depth + 1)
+            }
+            Definition::Stopped => dynamic,
+        }
+    }
+}

@@ -1,0 +1,520 @@
+//! SDK origins: whether a value comes from an SDK package, and through which SDK call.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tree_sitter::Node;
+
+use super::exports::{Defined, Definition};
+use super::fields::{ChildBy, Field, Fields};
+use super::keys::Key;
+use super::project::{Module, Project};
+use super::scope::{Binding, Imported};
+use super::{first_statement, is_package, require_specifier, unwrap_expression, MAX_DEPTH};
+use crate::parse::{named_child_of_kind, string_value, text};
+
+/// Where an SDK-derived value came from: the last SDK function or constructor called
+/// to make it, and the literal strings of that call's array arguments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The SDK name a binding holds: `useFlags` for `import { useFlags as useFs }`,
+    /// `hasFeature` for `const { hasFeature } = useFlagsmith()`.
+    pub name: Option<String>,
+    pub called: Option<String>,
+    /// For each argument: the strings of an array literal of strings, or None.
+    pub listed: Vec<Option<Vec<String>>>,
+}
+
+/// `Project::this_member_origin` answers: by class body and depth, then member, project
+/// and packages. An answer depends on nothing else (the files are read once and do not
+/// change during a run), and reading the whole class body again for every
+/// `this.client.x()` in it is what it saves.
+#[derive(Default)]
+pub(super) struct MemberOrigins {
+    answers: Mutex<HashMap<(usize, usize), Vec<MemberOrigin>>>,
+}
+
+struct MemberOrigin {
+    member: String,
+    project: u64,
+    packages: Vec<String>,
+    origin: Option<Origin>,
+}
+
+impl MemberOrigins {
+    fn get(
+        &self,
+        key: (usize, usize),
+        member: &str,
+        project: u64,
+        packages: &[String],
+    ) -> Option<Option<Origin>> {
+        let answers = self.answers.lock().ok()?;
+        answers
+            .get(&key)?
+            .iter()
+            .find(|a| a.member == member && a.project == project && a.packages == packages)
+            .map(|a| a.origin.clone())
+    }
+
+    fn insert(&self, key: (usize, usize), answer: MemberOrigin) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.entry(key).or_default().push(answer);
+        }
+    }
+}
+
+impl Project {
+    /// Whether `node` (a receiver, callee or component) comes from one of `packages`.
+    pub fn sdk_origin(&self, module: &Module, node: Node, packages: &[String]) -> Option<Origin> {
+        self.origin(module, node, packages, 0)
+    }
+
+    fn origin(
+        &self,
+        module: &Module,
+        node: Node,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let f = module.fields();
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let src = module.bytes();
+        let node = unwrap_expression(node);
+        match node.kind() {
+            "identifier" | "type_identifier" | "shorthand_property_identifier" => {
+                self.name_origin(module, node, text(node, src), packages, depth)
+            }
+            "call_expression" | "new_expression" => {
+                let callee = node
+                    .child_by(f, Field::Function)
+                    .or_else(|| node.child_by(f, Field::Constructor))?;
+                if let Some(specifier) = require_specifier(f, node, src) {
+                    return is_package(&specifier, packages).then(Origin::default);
+                }
+                if self.origin(module, callee, packages, depth + 1).is_none() {
+                    // An app function that hands out the SDK client: `await getFlagsmith()`.
+                    return self
+                        .call_result_origin(module, callee, packages, depth + 1)
+                        .map(|_| Origin::default());
+                }
+                Some(Origin {
+                    name: None,
+                    called: self.called_name(module, callee),
+                    listed: self.listed_arguments(module, node, depth),
+                })
+            }
+            "member_expression" | "subscript_expression" => {
+                let object = node.child_by(f, Field::Object)?;
+                if object.kind() == "this" {
+                    let property = node.child_by(f, Field::Property)?;
+                    return self.this_member_origin(
+                        module,
+                        node,
+                        text(property, src),
+                        packages,
+                        depth,
+                    );
+                }
+                self.origin(module, object, packages, depth + 1)
+                    .map(|_| Origin::default())
+            }
+            "generic_type" | "nested_type_identifier" => {
+                let name = node.named_child(0)?;
+                self.origin(module, name, packages, depth + 1)
+            }
+            "type_annotation" => {
+                let inner = node.named_child(0)?;
+                self.origin(module, inner, packages, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    fn name_origin(
+        &self,
+        module: &Module,
+        at: Node,
+        name: &str,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        match module.lookup(name, at)? {
+            Binding::Import { source, imported } => {
+                if is_package(&source, packages) {
+                    return Some(Origin {
+                        name: match imported {
+                            Imported::Named(name) => Some(name),
+                            _ => None,
+                        },
+                        ..Origin::default()
+                    });
+                }
+                let target = self.import(module, &source)?;
+                match imported {
+                    Imported::Named(name) => self.export_origin(target, &name, packages, depth + 1),
+                    Imported::Default => self.export_origin(target, "default", packages, depth + 1),
+                    Imported::Namespace => None,
+                }
+            }
+            Binding::Const { value: Some(value) } | Binding::Variable { value: Some(value) } => {
+                self.origin(module, value, packages, depth + 1)
+            }
+            Binding::Destructured { init, property, .. } => self
+                .origin(module, init, packages, depth + 1)
+                .map(|_| Origin {
+                    name: property,
+                    ..Origin::default()
+                }),
+            Binding::Param {
+                type_annotation: Some(annotation),
+            } => self.origin(module, annotation, packages, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// The origin of what `module` exports as `name`.
+    fn export_origin(
+        &self,
+        module: Arc<Module>,
+        name: &str,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let stop = |specifier: &str| is_package(specifier, packages);
+        let Defined {
+            module,
+            definition,
+            depth,
+        } = self.definition(module, name, &stop, depth)?;
+        let root = module.tree.root_node();
+        match definition {
+            Definition::Value(start, end) => {
+                let node = root.descendant_for_byte_range(start, end)?;
+                self.origin(&module, node, packages, depth + 1)
+            }
+            Definition::Local(local) => {
+                let at = first_statement(root)?;
+                self.name_origin(&module, at, &local, packages, depth + 1)
+            }
+            Definition::Namespace(_) => None,
+            // `export { x } from "flagsmith"`: the SDK's own export.
+            Definition::Stopped => Some(Origin::default()),
+        }
+    }
+
+    /// `this.flagsmith`: a class field, a constructor parameter property, or `this.x = ...`.
+    fn this_member_origin(
+        &self,
+        module: &Module,
+        at: Node,
+        member: &str,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let class_body = module
+            .ancestors(at)
+            .into_iter()
+            .find(|n| n.kind() == "class_body")?;
+        let key = (class_body.id(), depth);
+        if let Some(known) = module.members.get(key, member, self.id, packages) {
+            return known;
+        }
+        let origin = self.class_member_origin(module, class_body, member, packages, depth);
+        module.members.insert(
+            key,
+            MemberOrigin {
+                member: member.to_string(),
+                project: self.id,
+                packages: packages.to_vec(),
+                origin: origin.clone(),
+            },
+        );
+        origin
+    }
+
+    /// What `this.<member>` holds in a class: its field, parameter property or assignment.
+    fn class_member_origin(
+        &self,
+        module: &Module,
+        class_body: Node,
+        member: &str,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let f = module.fields();
+        let src = module.bytes();
+        let mut origins = Vec::new();
+        let mut stack = vec![class_body];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "public_field_definition" | "field_definition" => {
+                    let name = node
+                        .child_by(f, Field::Name)
+                        .or_else(|| node.child_by(f, Field::Property));
+                    if name.is_some_and(|n| text(n, src) == member) {
+                        if let Some(value) = node.child_by(f, Field::Value) {
+                            origins.push(value);
+                        }
+                        if let Some(annotation) = node.child_by(f, Field::Type) {
+                            origins.push(annotation);
+                        }
+                    }
+                }
+                "required_parameter" | "optional_parameter" => {
+                    let is_property = named_child_of_kind(node, "accessibility_modifier").is_some()
+                        || named_child_of_kind(node, "override_modifier").is_some()
+                        || node.child(0).is_some_and(|c| c.kind() == "readonly");
+                    let named = node
+                        .child_by(f, Field::Pattern)
+                        .is_some_and(|p| text(p, src) == member);
+                    if is_property && named {
+                        if let Some(annotation) = node.child_by(f, Field::Type) {
+                            origins.push(annotation);
+                        }
+                    }
+                }
+                "assignment_expression" => {
+                    let left = node.child_by(f, Field::Left);
+                    let assigns_member = left.is_some_and(|left| {
+                        left.kind() == "member_expression"
+                            && left
+                                .child_by(f, Field::Object)
+                                .is_some_and(|o| o.kind() == "this")
+                            && left
+                                .child_by(f, Field::Property)
+                                .is_some_and(|p| text(p, src) == member)
+                    });
+                    if assigns_member {
+                        origins.extend(node.child_by(f, Field::Right));
+                    }
+                }
+                _ => {}
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        origins
+            .into_iter()
+            .find_map(|value| self.origin(module, value, packages, depth + 1))
+    }
+
+    /// For each argument of a call: the keys of an array literal whose every element
+    /// resolves (`useFlags(["a", FLAGS.B])`), else None.
+    fn listed_arguments(
+        &self,
+        module: &Module,
+        call: Node,
+        depth: usize,
+    ) -> Vec<Option<Vec<String>>> {
+        let f = module.fields();
+        let Some(arguments) = call.child_by(f, Field::Arguments) else {
+            return Vec::new();
+        };
+        let mut cursor = arguments.walk();
+        let listed = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind() != "comment")
+            .map(
+                |argument| match self.eval(module, argument, &[], depth + 1) {
+                    Key::List(keys) => keys
+                        .into_iter()
+                        .map(|key| match key {
+                            Key::Known(key) => Some(key),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => None,
+                },
+            )
+            .collect();
+        listed
+    }
+
+    /// The origin of what an app function returns, when `callee` names one.
+    fn call_result_origin(
+        &self,
+        module: &Module,
+        callee: Node,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let callee = unwrap_expression(callee);
+        if callee.kind() != "identifier" || depth > MAX_DEPTH {
+            return None;
+        }
+        match module.lookup(text(callee, module.bytes()), callee)? {
+            Binding::Function { node } => self.returned_origin(module, node, packages, depth + 1),
+            Binding::Const { value: Some(value) } => {
+                self.returned_origin(module, value, packages, depth + 1)
+            }
+            Binding::Import { source, imported } if !is_package(&source, packages) => {
+                let target = self.import(module, &source)?;
+                let name = match imported {
+                    Imported::Named(name) => name,
+                    Imported::Default => "default".to_string(),
+                    Imported::Namespace => return None,
+                };
+                self.export_result_origin(target, &name, packages, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// The origin of what the function `module` exports as `name` returns.
+    fn export_result_origin(
+        &self,
+        module: Arc<Module>,
+        name: &str,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let stop = |specifier: &str| is_package(specifier, packages);
+        let Defined {
+            module,
+            definition,
+            depth,
+        } = self.definition(module, name, &stop, depth)?;
+        let root = module.tree.root_node();
+        match definition {
+            Definition::Value(start, end) => {
+                let node = root.descendant_for_byte_range(start, end)?;
+                self.returned_origin(&module, node, packages, depth + 1)
+            }
+            Definition::Local(local) => match module.lookup(&local, first_statement(root)?)? {
+                Binding::Function { node } => {
+                    self.returned_origin(&module, node, packages, depth + 1)
+                }
+                Binding::Const { value: Some(value) } => {
+                    self.returned_origin(&module, value, packages, depth + 1)
+                }
+                _ => None,
+            },
+            Definition::Namespace(_) | Definition::Stopped => None,
+        }
+    }
+
+    /// A function's declared return type (`Promise<T>` unwrapped), else its `return`s.
+    fn returned_origin(
+        &self,
+        module: &Module,
+        function: Node,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let f = module.fields();
+        let function = unwrap_expression(function);
+        if !matches!(
+            function.kind(),
+            "function_declaration"
+                | "function_expression"
+                | "function"
+                | "arrow_function"
+                | "generator_function_declaration"
+        ) {
+            return None;
+        }
+        if let Some(return_type) = function.child_by(f, Field::ReturnType) {
+            let declared = unwrap_promise(f, return_type, module.bytes());
+            if let Some(origin) = self.origin(module, declared, packages, depth + 1) {
+                return Some(origin);
+            }
+        }
+        let body = function.child_by(f, Field::Body)?;
+        if body.kind() != "statement_block" {
+            return self.origin(module, body, packages, depth + 1);
+        }
+        let mut stack = vec![body];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "return_statement" {
+                if let Some(value) = node.named_child(0) {
+                    if let Some(origin) = self.origin(module, value, packages, depth + 1) {
+                        return Some(origin);
+                    }
+                }
+                continue;
+            }
+            // A nested function's returns are its own.
+            if node.id() != body.id()
+                && matches!(
+                    node.kind(),
+                    "function_declaration" | "function_expression" | "arrow_function" | "function"
+                )
+            {
+                continue;
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        None
+    }
+
+    /// Whether the module imports (or requires and destructures) one of `names` from `packages`.
+    pub fn imports_any(&self, module: &Module, packages: &[String], names: &[String]) -> bool {
+        let f = module.fields();
+        let src = module.bytes();
+        let root = module.tree.root_node();
+        let mut cursor = root.walk();
+        let found = root.named_children(&mut cursor).any(|statement| {
+            if statement.kind() != "import_statement" {
+                return false;
+            }
+            let from = statement
+                .child_by(f, Field::Source)
+                .and_then(|s| string_value(s, src));
+            if !from.is_some_and(|f| is_package(&f, packages)) {
+                return false;
+            }
+            names.iter().any(|name| {
+                let needle = name.as_bytes();
+                src[statement.byte_range()]
+                    .windows(needle.len())
+                    .any(|w| w == needle)
+            })
+        });
+        found
+    }
+
+    /// The SDK name of what a callee calls: the imported name through an alias, or the method.
+    fn called_name(&self, module: &Module, callee: Node) -> Option<String> {
+        let f = module.fields();
+        let src = module.bytes();
+        let callee = unwrap_expression(callee);
+        match callee.kind() {
+            "identifier" => match module.lookup(text(callee, src), callee) {
+                Some(Binding::Import {
+                    imported: Imported::Named(name),
+                    ..
+                }) => Some(name),
+                _ => Some(text(callee, src).to_string()),
+            },
+            "member_expression" => callee
+                .child_by(f, Field::Property)
+                .map(|p| text(p, src).to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// `Promise<IFlagsmith>` is `IFlagsmith` for an awaited call.
+fn unwrap_promise<'t>(f: &dyn Fields, annotation: Node<'t>, src: &[u8]) -> Node<'t> {
+    let inner = match annotation.kind() {
+        "type_annotation" => annotation.named_child(0).unwrap_or(annotation),
+        _ => annotation,
+    };
+    if inner.kind() == "generic_type"
+        && inner
+            .child_by(f, Field::Name)
+            .is_some_and(|n| text(n, src) == "Promise")
+    {
+        if let Some(argument) = inner
+            .child_by(f, Field::TypeArguments)
+            .and_then(|a| a.named_child(0))
+        {
+            return argument;
+        }
+    }
+    inner
+}

@@ -1,0 +1,193 @@
+//! The modules of one scan: each file parsed at most once, on whichever worker first
+//! needs it, and kept for every later question; and the paths between them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tree_sitter::{Node, Tree};
+
+use super::exports::{could_export, StarSources};
+use super::fields::FieldIds;
+use super::index::{self, ScopeIndex};
+use super::origins::MemberOrigins;
+use super::paths::ModulePaths;
+use super::scope::Binding;
+use crate::parse::{parse, Lang};
+
+/// One parsed source file.
+pub struct Module {
+    pub path: PathBuf,
+    pub source: String,
+    pub tree: Tree,
+    /// Field ids of the module's grammar, looked up on first use.
+    fields: OnceLock<FieldIds>,
+    /// Which names each scope may declare, filled in by lookups.
+    scopes: ScopeIndex,
+    /// `this.member` origins per class of this module.
+    pub(super) members: MemberOrigins,
+}
+
+impl Module {
+    pub fn new(path: PathBuf, source: String, tree: Tree) -> Module {
+        Module {
+            path,
+            source,
+            tree,
+            fields: OnceLock::new(),
+            scopes: ScopeIndex::default(),
+            members: MemberOrigins::default(),
+        }
+    }
+
+    pub(super) fn bytes(&self) -> &[u8] {
+        self.source.as_bytes()
+    }
+
+    pub(super) fn fields(&self) -> &FieldIds {
+        self.fields
+            .get_or_init(|| FieldIds::of(&self.tree.language()))
+    }
+
+    /// The binding `name` has at `at` (a node of this module's tree): the answer of
+    /// [`scope::lookup`], found through a per-module index instead of scanning every
+    /// enclosing scope.
+    pub fn lookup<'m>(&'m self, name: &str, at: Node<'m>) -> Option<Binding<'m>> {
+        self.scopes
+            .lookup(self.fields(), self.tree.root_node(), name, at, self.bytes())
+    }
+
+    /// `at`'s ancestors, innermost first.
+    pub(super) fn ancestors<'m>(&'m self, at: Node<'m>) -> Vec<Node<'m>> {
+        match index::ancestors(self.tree.root_node(), at) {
+            Some(mut chain) => {
+                chain.reverse();
+                chain
+            }
+            None => std::iter::successors(at.parent(), |n| n.parent()).collect(),
+        }
+    }
+}
+
+type ModuleSlot = Arc<OnceLock<Option<Arc<Module>>>>;
+
+/// Shared by all worker threads: the modules imported so far and the tsconfig aliases.
+pub struct Project {
+    modules: Mutex<HashMap<PathBuf, ModuleSlot>>,
+    paths: ModulePaths,
+    max_file_size: u64,
+    loaded: AtomicUsize,
+    /// Tells projects apart in the answers a module remembers.
+    pub(super) id: u64,
+    /// Files looked at through `export * from` but not parsed, so that each is read once:
+    /// a barrel file re-exports dozens of modules, and only one of them holds the name.
+    star_texts: Mutex<HashMap<PathBuf, Arc<[u8]>>>,
+    /// Which module a barrel's `export *` gets each name from.
+    pub(super) star_sources: StarSources,
+}
+
+impl Default for Project {
+    fn default() -> Project {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        Project {
+            modules: Mutex::default(),
+            paths: ModulePaths::default(),
+            max_file_size: 0,
+            loaded: AtomicUsize::new(0),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            star_texts: Mutex::default(),
+            star_sources: StarSources::default(),
+        }
+    }
+}
+
+impl Project {
+    pub fn new(max_file_size: u64) -> Project {
+        Project {
+            max_file_size,
+            ..Project::default()
+        }
+    }
+
+    /// How many imported modules were parsed for resolution.
+    pub fn modules_loaded(&self) -> usize {
+        self.loaded.load(Ordering::Relaxed)
+    }
+
+    fn load(&self, path: &Path) -> Option<Arc<Module>> {
+        self.load_with(path, || self.read(path))
+    }
+
+    /// The module at `path`, parsed from what `read` gives the first time it is asked for.
+    fn load_with(
+        &self,
+        path: &Path,
+        read: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<Arc<Module>> {
+        let slot = {
+            let mut modules = self.modules.lock().ok()?;
+            modules.entry(path.to_owned()).or_default().clone()
+        };
+        slot.get_or_init(|| self.parse_module(path, read()?))
+            .clone()
+    }
+
+    /// A file's bytes, unless it is over the size limit or unreadable.
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        crate::walk::read_at_most(path, self.max_file_size)
+            .ok()?
+            .ok()
+    }
+
+    fn parse_module(&self, path: &Path, bytes: Vec<u8>) -> Option<Arc<Module>> {
+        let lang = Lang::from_path(path)?;
+        let source = String::from_utf8(bytes).ok()?;
+        // Imported modules are parsed on whichever worker first needs them.
+        let tree = parse(lang, &source)?;
+        self.loaded.fetch_add(1, Ordering::Relaxed);
+        Some(Arc::new(Module::new(path.to_owned(), source, tree)))
+    }
+
+    pub(super) fn import(&self, from: &Module, specifier: &str) -> Option<Arc<Module>> {
+        let path = self.paths.resolve(&from.path, specifier)?;
+        self.load(&path)
+    }
+
+    /// The module `export * from "<specifier>"` names, when it could export `name`: it is
+    /// parsed only if its text spells the name or passes on other modules' exports.
+    pub(super) fn star_target(
+        &self,
+        from: &Module,
+        specifier: &str,
+        name: &str,
+    ) -> Option<Arc<Module>> {
+        let path = self.paths.resolve(&from.path, specifier)?;
+        let parsed = self
+            .modules
+            .lock()
+            .ok()?
+            .get(&path)
+            .is_some_and(|slot| slot.get().is_some());
+        if parsed {
+            return self.load(&path);
+        }
+        let cached = self.star_texts.lock().ok()?.get(&path).cloned();
+        let text = match cached {
+            Some(text) => text,
+            None => {
+                let text: Arc<[u8]> = self.read(&path)?.into();
+                self.star_texts
+                    .lock()
+                    .ok()?
+                    .insert(path.clone(), text.clone());
+                text
+            }
+        };
+        if could_export(&text, name) {
+            self.load_with(&path, || Some(text.to_vec()))
+        } else {
+            None
+        }
+    }
+}
