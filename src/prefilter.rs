@@ -10,7 +10,17 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
-use crate::matcher::sdk_set;
+/// SDKs are tracked in a 64-bit set per file.
+pub const MAX_SDKS: usize = 64;
+
+/// The set of these SDKs (by index), one bit each.
+pub fn sdk_set(sdks: impl IntoIterator<Item = usize>) -> u64 {
+    sdks.into_iter().fold(0, |set, sdk| set | (1u64 << sdk))
+}
+
+pub fn in_set(set: u64, sdk: usize) -> bool {
+    set & (1u64 << sdk) != 0
+}
 
 /// What one pass over a file found, as bit sets over SDK indices.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -19,6 +19,7 @@ use tree_sitter::{Node, Parser};
 use crate::config::{Config, ConfigError, WrapperConfig};
 use crate::matcher::{SdkSpec, CASES};
 use crate::parse::Lang;
+use crate::resolve::Key;
 
 /// What a wrapper adds to a matched key.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,6 +30,25 @@ pub struct WrapperKeys {
     pub map: BTreeMap<String, String>,
     /// The service key is this prefix plus the code's key.
     pub prefix: Option<String>,
+}
+
+impl WrapperKeys {
+    /// A code key as the service names it: through the `keys` map, then the prefix.
+    pub fn service_key(&self, key: Key) -> Key {
+        let Key::Known(code) = key else {
+            return key;
+        };
+        let mapped = if self.map.is_empty() {
+            code
+        } else {
+            match self.map.get(&code) {
+                Some(service) => service.clone(),
+                // Not in the map: no flag the wrapper knows of.
+                None => return Key::Dynamic { prefix: None },
+            }
+        };
+        Key::Known(format!("{}{mapped}", self.prefix.as_deref().unwrap_or("")))
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -360,7 +380,7 @@ mod tests {
         let project = Project::new(1 << 20);
         let mut cursor = QueryCursor::new();
         let query = matcher.compile(matcher.all(), Lang::Tsx, None).unwrap();
-        crate::scan::find_references(
+        crate::matcher::find_references(
             &matcher,
             &query,
             matcher.all(),

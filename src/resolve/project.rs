@@ -14,7 +14,7 @@ use super::index::{self, ScopeIndex};
 use super::origins::MemberOrigins;
 use super::paths::ModulePaths;
 use super::scope::Binding;
-use crate::parse::{parse, Lang};
+use crate::parse::{parse, text, Lang};
 
 /// One parsed source file.
 pub struct Module {
@@ -56,6 +56,31 @@ impl Module {
     pub fn lookup<'m>(&'m self, name: &str, at: Node<'m>) -> Option<Binding<'m>> {
         self.scopes
             .lookup(self.fields(), self.tree.root_node(), name, at, self.bytes())
+    }
+
+    /// Whether `node` names a variable holding the result of calling `callee`: `m` in
+    /// `const m = useFlagMap(); m.newNav`.
+    pub fn holds_result_of(&self, node: Node, callee: &str) -> bool {
+        let source = self.bytes();
+        let Some(Binding::Const { value: Some(value) } | Binding::Variable { value: Some(value) }) =
+            self.lookup(text(node, source), node)
+        else {
+            return false;
+        };
+        let mut value = value;
+        while matches!(
+            value.kind(),
+            "await_expression" | "parenthesized_expression"
+        ) {
+            match value.named_child(0) {
+                Some(inner) => value = inner,
+                None => return false,
+            }
+        }
+        value.kind() == "call_expression"
+            && value
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, source) == callee)
     }
 
     /// `at`'s ancestors, innermost first.

@@ -1,0 +1,248 @@
+//! Matching: one compiled query run over one parsed file, its predicates checked by the
+//! resolver, and each match turned into [`Reference`]s with resolved keys.
+
+use tree_sitter::{Node, QueryCursor, StreamingIterator};
+
+use super::{CompiledQuery, Matcher, Predicate};
+use crate::parse::{property_name, string_value, text};
+use crate::prefilter::in_set;
+use crate::reference::{Dynamic, Reference};
+use crate::resolve::{Key, Module, Origin, Project};
+
+/// A dynamic expression is shown up to this many characters.
+const MAX_EXPRESSION_CHARS: usize = 120;
+
+/// Every reference in one parsed file.
+/// `sdks`: the SDKs whose trigger words the file holds; other SDKs' patterns are passed over.
+pub fn find_references(
+    matcher: &Matcher,
+    compiled: &CompiledQuery,
+    sdks: u64,
+    project: &Project,
+    cursor: &mut QueryCursor,
+    module: &Module,
+    file: &str,
+) -> Vec<Reference> {
+    let source = module.source.as_bytes();
+    let mut references = Vec::new();
+    let mut mentions = Mentions::default();
+    let mut matches = cursor.matches(&compiled.query, module.tree.root_node(), source);
+    while let Some(found) = matches.next() {
+        let Some(info) = compiled.patterns.get(found.pattern_index) else {
+            continue;
+        };
+        if !in_set(sdks, info.sdk) {
+            continue;
+        }
+        let Some(sdk) = matcher.sdks.get(info.sdk) else {
+            continue;
+        };
+        let node_of = |capture: u32| {
+            found
+                .captures
+                .iter()
+                .find(|c| c.index == capture)
+                .map(|c| c.node)
+        };
+        let mut origin: Option<Origin> = None;
+        let holds = info.predicates.iter().all(|predicate| match predicate {
+            // A name the code never spells cannot be bound, imported or called here:
+            // checking the text first spares resolving every member expression of the file.
+            Predicate::Sdk { names, .. } | Predicate::SdkFrom { names, .. }
+                if !names.is_empty() && !mentions.any(source, names) =>
+            {
+                false
+            }
+            Predicate::Sdk { capture, names } => node_of(*capture)
+                .and_then(|n| project.sdk_origin(module, n, &sdk.packages))
+                .is_some_and(|o| {
+                    names.is_empty() || o.name.as_ref().is_some_and(|n| names.contains(n))
+                }),
+            Predicate::SdkFrom { capture, names } => {
+                origin = node_of(*capture)
+                    .and_then(|n| project.sdk_origin(module, n, &sdk.packages))
+                    .filter(|o| o.called.as_ref().is_some_and(|c| names.contains(c)));
+                origin.is_some()
+            }
+            Predicate::ListedInOriginArg { key, argument } => {
+                let listed = origin
+                    .as_ref()
+                    .and_then(|o| o.listed.get(*argument).cloned())
+                    .flatten();
+                match (listed, node_of(*key)) {
+                    (Some(listed), Some(key)) => listed.contains(&property_name(key, source)),
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                }
+            }
+            Predicate::Imports { names } => project.imports_any(module, &sdk.packages, names),
+            Predicate::FromCall { capture, callee } => {
+                node_of(*capture).is_some_and(|n| module.holds_result_of(n, callee))
+            }
+        });
+        if !holds {
+            continue;
+        }
+        let Some(reference_node) = node_of(info.reference_capture) else {
+            continue;
+        };
+        let shape = shape_of(reference_node, source);
+        let reference_at = |node: Node, key: Option<String>, dynamic: Option<Dynamic>| {
+            let (line, column) = position(node, source);
+            Reference {
+                file: file.to_string(),
+                line,
+                column,
+                key,
+                dynamic,
+                sdk: sdk.name.clone(),
+                kind: info.kind,
+                case: info.case.clone(),
+                span: first_line_chars(node, source),
+                shape: shape.clone(),
+            }
+        };
+        let key_nodes = found
+            .captures
+            .iter()
+            .filter(|c| Some(c.index) == compiled.key_capture)
+            .map(|c| c.node)
+            .filter(|n| n.kind() != "comment");
+        for key_node in key_nodes {
+            // An inline array gives one reference per element, each at its own place;
+            // a named one (`useFlags(FEATURE_FLAGS)`) gives them all at the argument.
+            let keyed: Vec<(Node, Key)> = if key_node.kind() == "array" {
+                let mut cursor = key_node.walk();
+                let elements: Vec<Node> = key_node
+                    .named_children(&mut cursor)
+                    .filter(|e| e.kind() != "comment")
+                    .collect();
+                elements
+                    .into_iter()
+                    .map(|e| (e, key_of(project, module, e)))
+                    .collect()
+            } else {
+                match key_of(project, module, key_node) {
+                    Key::List(keys) => keys.into_iter().map(|k| (key_node, k)).collect(),
+                    key => vec![(key_node, key)],
+                }
+            };
+            for (key_node, key) in keyed {
+                let key = match &sdk.wrapper {
+                    Some(wrapper) => wrapper.service_key(key),
+                    None => key,
+                };
+                let (key, dynamic) = match key {
+                    Key::Known(key) => (Some(key), None),
+                    unknown => {
+                        let prefix = match unknown {
+                            Key::Dynamic { prefix } => prefix,
+                            _ => None,
+                        };
+                        let expression = expression_text(key_node, source);
+                        (None, Some(Dynamic { expression, prefix }))
+                    }
+                };
+                references.push(reference_at(key_node, key, dynamic));
+            }
+        }
+        if let Some(fixed) = &info.fixed_key {
+            references.push(reference_at(reference_node, Some(fixed.clone()), None));
+        }
+    }
+    references
+}
+
+/// Which SDK names a file's text contains, looked up once per name.
+#[derive(Default)]
+struct Mentions {
+    seen: std::collections::HashMap<String, bool>,
+}
+
+impl Mentions {
+    fn any(&mut self, source: &[u8], names: &[String]) -> bool {
+        names.iter().any(|name| match self.seen.get(name.as_str()) {
+            Some(&seen) => seen,
+            None => {
+                let seen = memchr::memmem::find(source, name.as_bytes()).is_some();
+                self.seen.insert(name.clone(), seen);
+                seen
+            }
+        })
+    }
+}
+
+/// A key node: an expression to follow, or a property name that is the key itself.
+fn key_of(project: &Project, module: &Module, node: Node) -> Key {
+    let source = module.source.as_bytes();
+    match node.kind() {
+        "property_identifier" | "shorthand_property_identifier_pattern" => {
+            Key::Known(text(node, source).to_string())
+        }
+        "string" => string_value(node, source).map_or(Key::Dynamic { prefix: None }, Key::Known),
+        "computed_property_name" => match node.named_child(0) {
+            Some(inner) => project.key(module, inner),
+            None => Key::Dynamic { prefix: None },
+        },
+        _ => project.key(module, node),
+    }
+}
+
+/// 1-based line and column in characters.
+fn position(node: Node, source: &[u8]) -> (usize, usize) {
+    let point = node.start_position();
+    let line_start = node.start_byte() - point.column;
+    let column = std::str::from_utf8(&source[line_start..node.start_byte()])
+        .map(|s| s.chars().count())
+        .unwrap_or(point.column);
+    (point.row + 1, column + 1)
+}
+
+/// How many characters of a node stand on its first line.
+fn first_line_chars(node: Node, source: &[u8]) -> usize {
+    text(node, source)
+        .lines()
+        .next()
+        .map_or(1, |line| line.chars().count())
+}
+
+fn expression_text(node: Node, source: &[u8]) -> String {
+    let collapsed = text(node, source)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if collapsed.chars().count() <= MAX_EXPRESSION_CHARS {
+        return collapsed;
+    }
+    let mut cut: String = collapsed.chars().take(MAX_EXPRESSION_CHARS).collect();
+    cut.push('…');
+    cut
+}
+
+/// How the code reads the flag, for people: `flagsmith.hasFeature()`, `flags.<key>`.
+fn shape_of(node: Node, source: &[u8]) -> String {
+    // Line breaks inside a chained call go; spaces between words (`await x`) stay.
+    let collapse = |n: Node| {
+        text(n, source)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" .", ".")
+            .replace(" ?.", "?.")
+    };
+    match node.kind() {
+        "call_expression" => node
+            .child_by_field_name("function")
+            .map(|f| format!("{}()", collapse(f)))
+            .unwrap_or_default(),
+        "member_expression" | "subscript_expression" => node
+            .child_by_field_name("object")
+            .map(|o| format!("{}.<key>", collapse(o)))
+            .unwrap_or_default(),
+        "jsx_opening_element" | "jsx_self_closing_element" => node
+            .child_by_field_name("name")
+            .map(|n| format!("<{}>", collapse(n)))
+            .unwrap_or_default(),
+        _ => expression_text(node, source),
+    }
+}
