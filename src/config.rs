@@ -220,41 +220,54 @@ mod tests {
         assert!(err.contains("includes"), "{err}");
     }
 
-    /// flaglint.example.toml documents every key: it must load, and name each one.
+    /// The keys a table of `flaglint.toml` accepts, as the config types declare them: serde
+    /// lists them when it rejects an unknown key (`expected one of `a`, `b``).
+    fn keys_of(table_header: &str) -> Vec<String> {
+        let text = format!("{table_header}\nnot_a_key_of_any_table = 1\n");
+        let err = Config::parse(&text, Path::new("f.toml"))
+            .unwrap_err()
+            .to_string();
+        let expected = err
+            .split_once("expected")
+            .unwrap_or_else(|| panic!("{table_header}: {err}"))
+            .1;
+        let keys: Vec<String> = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect();
+        assert!(!keys.is_empty(), "{table_header}: {err}");
+        keys
+    }
+
+    /// flaglint.example.toml documents every key: it must load, and name each key that the
+    /// config types accept (so a key added to a type and not to the example fails here).
     #[test]
     fn example_config_has_every_key() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("flaglint.example.toml");
         let config = Config::load(&path).unwrap();
         crate::matcher::wrapper::compile_all(&config).unwrap();
         let text = &config.text;
-        for key in [
-            "include",
-            "exclude",
-            "max_file_size",
-            "declarations",
-            "provider",
-            "url",
-            "project",
-            "environments",
-            "file",
-            "snapshot",
-            "cache_ttl",
-            "stale_after_days",
-            "exempt_tags",
-            "ignore",
-            "severity",
-            "pattern",
-            "case",
-            "key",
-            "keys",
-            "prefix",
-            "sdk",
-        ] {
+        let tables = keys_of("");
+        assert!(tables.contains(&"wrappers".to_string()), "{tables:?}");
+        for table in &tables {
+            let header = if table == "wrappers" {
+                format!("[[{table}]]")
+            } else {
+                format!("[{table}]")
+            };
             assert!(
-                text.lines()
-                    .any(|l| l.trim_start().starts_with(&format!("{key} ="))),
-                "flaglint.example.toml lacks {key}"
+                text.lines().any(|l| l.trim() == header),
+                "flaglint.example.toml lacks {header}"
             );
+            for key in keys_of(&header) {
+                assert!(
+                    text.lines()
+                        .any(|l| l.trim_start().starts_with(&format!("{key} ="))),
+                    "flaglint.example.toml lacks {key} in {header}"
+                );
+            }
         }
     }
 

@@ -557,6 +557,14 @@ fn staged_keeps_the_include_and_exclude_globs() {
     );
     std::fs::write(&banner, text).unwrap();
     git(dir.path(), &["add", "src/components/Banner.tsx"]);
+    // The control: without the exclude, the staged typo is found.
+    let included = check(dir.path(), &["--staged", "--format", "json"]);
+    assert_eq!(included.status.code(), Some(1), "{}", stderr(&included));
+    assert!(
+        rules_found(&included).contains(&"undefined-flag new_chekcout".to_string()),
+        "{:?}",
+        rules_found(&included)
+    );
     let output = check(
         dir.path(),
         &[

@@ -7,9 +7,9 @@
 //!
 //! The caret sits under the key's first character on the nearest line above that is not
 //! a caret comment; `^ dynamic` marks an unresolved key, `^ dynamic exp_` one with a
-//! known prefix. The scan must report exactly the marked references: nothing missed
-//! (recall) and nothing more (precision), which is what keeps the traps in the same
-//! files honest.
+//! known prefix. The scan must report exactly the marked references, each through the
+//! fixture's own SDK: nothing missed (recall) and nothing more (precision), which is what
+//! keeps the traps in the same files honest.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -24,9 +24,10 @@ struct Expected {
     line: usize,
     column: usize,
     key: String,
+    sdk: String,
 }
 
-fn expectations(root: &Path, file: &Path) -> Vec<Expected> {
+fn expectations(sdk: &str, root: &Path, file: &Path) -> Vec<Expected> {
     let text = std::fs::read_to_string(file).unwrap();
     let relative = file
         .strip_prefix(root)
@@ -48,6 +49,7 @@ fn expectations(root: &Path, file: &Path) -> Vec<Expected> {
                     line: target_line,
                     column,
                     key: rest.trim().to_string(),
+                    sdk: sdk.to_string(),
                 });
             }
             None => target_line = index + 1,
@@ -73,7 +75,10 @@ fn check_fixture(sdk: &str) {
         .join(sdk);
     let mut files = Vec::new();
     source_files(&root, &mut files);
-    let expected: BTreeSet<Expected> = files.iter().flat_map(|f| expectations(&root, f)).collect();
+    let expected: BTreeSet<Expected> = files
+        .iter()
+        .flat_map(|f| expectations(sdk, &root, f))
+        .collect();
     assert!(!expected.is_empty(), "fixture {sdk} marks no references");
 
     let options = ScanOptions {
@@ -99,6 +104,7 @@ fn check_fixture(sdk: &str) {
                 },
                 (None, None) => "?".to_string(),
             },
+            sdk: r.sdk.clone(),
         })
         .collect();
     let missed: Vec<_> = expected.difference(&found).collect();
@@ -109,16 +115,22 @@ fn check_fixture(sdk: &str) {
     );
 }
 
-/// One fixture folder per SDK: fixtures/sdk/<sdk>/ (named after queries/<sdk>.scm).
+/// One fixture folder per SDK, fixtures/sdk/<sdk>/, named as its query file's `; sdk:`
+/// header; every built-in SDK has one, and every folder belongs to an SDK.
 #[test]
 fn every_sdk_fixture() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk");
-    let mut sdks: Vec<String> = std::fs::read_dir(&dir)
+    let mut folders: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    folders.sort();
+    let mut sdks: Vec<String> = SdkSpec::builtin().into_iter().map(|s| s.name).collect();
     sdks.sort();
-    assert!(sdks.contains(&"flagsmith".to_string()));
+    assert_eq!(
+        folders, sdks,
+        "fixtures/sdk/ must hold one folder per queries/<sdk>.scm, named after its `; sdk:` header"
+    );
     let failures: Vec<String> = sdks
         .iter()
         .filter_map(|sdk| {

@@ -363,8 +363,8 @@ mod tests {
         one.wrappers.into_iter().next().unwrap()
     }
 
-    /// The keys a wrapper finds in `source` (a .tsx file).
-    fn keys(toml_text: &str, source: &str) -> Vec<String> {
+    /// The references a wrapper finds in `source` (a .tsx file).
+    fn references(toml_text: &str, source: &str) -> Vec<crate::reference::Reference> {
         let spec = compile(&wrapper(toml_text), 0).unwrap_or_else(|e| panic!("{e}"));
         let matcher = Matcher::new(vec![spec]).unwrap();
         // The scan compiles a wrapper for the grammar of each file it reads.
@@ -389,16 +389,21 @@ mod tests {
             &module,
             "a.tsx",
         )
-        .into_iter()
-        .map(|r| {
-            r.key.unwrap_or_else(|| {
-                format!(
-                    "dynamic {}",
-                    r.dynamic.map(|d| d.expression).unwrap_or_default()
-                )
+    }
+
+    /// The keys a wrapper finds in `source` (a .tsx file).
+    fn keys(toml_text: &str, source: &str) -> Vec<String> {
+        references(toml_text, source)
+            .into_iter()
+            .map(|r| {
+                r.key.unwrap_or_else(|| {
+                    format!(
+                        "dynamic {}",
+                        r.dynamic.map(|d| d.expression).unwrap_or_default()
+                    )
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     fn assert_key(pattern: &str, source: &str, expected: &[&str]) {
@@ -457,13 +462,25 @@ mod tests {
         );
     }
 
+    /// `case = "camel"`: `newNav` in the code reads the service's `new-nav`.
     #[test]
     fn member_read_with_case() {
-        let found = keys(
+        let found = references(
             "[[wrappers]]\npattern = \"config.featureToggles.$KEY\"\ncase = \"camel\"\n",
             "if (config.featureToggles.newNav) {}\nconfig.other.x",
         );
-        assert_eq!(found, vec!["newNav"]);
+        let keys: Vec<_> = found.iter().map(|r| r.key.as_deref()).collect();
+        assert_eq!(keys, vec![Some("newNav")]);
+        assert_eq!(found[0].case.as_deref(), Some("camel"));
+        // The rules match it to the service key it spells, which they could not without the case.
+        let flags = crate::rules::tests::flag_set(vec![crate::rules::tests::flag("new-nav", &[])]);
+        let settings = crate::rules::tests::settings();
+        let context = crate::rules::Context::new(&found, &flags, &settings);
+        let matched: Vec<_> = context
+            .keyed()
+            .map(|(_, f)| f.map(|f| f.key.as_str()))
+            .collect();
+        assert_eq!(matched, vec![Some("new-nav")]);
     }
 
     #[test]

@@ -49,9 +49,39 @@ impl Rule {
         )
     }
 
+    /// The rule's section of the README, where [`docs_markdown`] puts a heading named
+    /// after the rule (GitHub's anchor for it is the id itself).
     pub fn help_uri(&self) -> String {
-        format!("https://github.com/flaglint/flaglint#{}", self.id)
+        format!("{README_URL}#{}", self.id)
     }
+}
+
+/// Where the rule docs are published: the repository's README.
+pub const README_URL: &str = "https://github.com/flaglint/flaglint";
+
+/// Marks the generated rule docs in README.md.
+pub const DOCS_START: &str = "<!-- rules: generated from src/rules/ by `FLAGLINT_BLESS=1 cargo test readme_rule_docs`; do not edit -->";
+pub const DOCS_END: &str = "<!-- rules: end -->";
+
+/// The README's rule docs, from each rule's own doc text (as ruff generates its rule pages):
+/// a table of every rule, then a section per rule headed by its id.
+pub fn docs_markdown() -> String {
+    let mut out = String::from("| rule | reports | default |\n|---|---|---|\n");
+    for rule in RULES {
+        out.push_str(&format!(
+            "| [`{id}`](#{id}) | {} | {} |\n",
+            rule.summary,
+            rule.default_severity,
+            id = rule.id
+        ));
+    }
+    for rule in RULES {
+        out.push_str(&format!(
+            "\n#### {}\n\n{} Default severity: {}.\n\n**What it does.** {}\n\n**Why is this bad?** {}\n\n**Example**\n\n{}\n\n**How to fix.** {}\n",
+            rule.id, rule.summary, rule.default_severity, rule.what, rule.why, rule.example, rule.fix
+        ));
+    }
+    out
 }
 
 pub const RULES: &[&Rule] = &[
@@ -454,6 +484,68 @@ pub(crate) mod tests {
                     rule.id
                 );
             }
+        }
+    }
+
+    /// README.md carries the rule docs [`docs_markdown`] generates, between the markers.
+    /// `FLAGLINT_BLESS=1` writes them there.
+    #[test]
+    fn readme_rule_docs_are_generated_from_the_rules() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let start = readme
+            .find(DOCS_START)
+            .expect("README.md lacks the rule docs' start marker");
+        let end = readme
+            .find(DOCS_END)
+            .expect("README.md lacks the rule docs' end marker");
+        let current = &readme[start + DOCS_START.len()..end];
+        let expected = format!("\n{}", docs_markdown());
+        if current != expected && std::env::var_os("FLAGLINT_BLESS").is_some() {
+            let updated = format!(
+                "{}{expected}{}",
+                &readme[..start + DOCS_START.len()],
+                &readme[end..]
+            );
+            std::fs::write(&path, updated).unwrap();
+            return;
+        }
+        assert!(
+            current == expected,
+            "README.md's rule docs differ from the rules' own docs: run `FLAGLINT_BLESS=1 cargo test readme_rule_docs`"
+        );
+    }
+
+    /// Every rule's help URI (in SARIF results and Markdown comments) names a heading the
+    /// README has, by GitHub's anchor rules (lowercase; punctuation but `-` and `_` dropped;
+    /// spaces to `-`).
+    #[test]
+    fn every_help_uri_resolves_to_a_readme_heading() {
+        let readme = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+        )
+        .unwrap();
+        let anchors: BTreeSet<String> = readme
+            .lines()
+            .filter(|line| line.starts_with('#'))
+            .map(|line| {
+                line.trim_start_matches('#')
+                    .trim()
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                    .map(|c| if c == ' ' { '-' } else { c })
+                    .collect()
+            })
+            .collect();
+        for rule in RULES {
+            let uri = rule.help_uri();
+            let (page, anchor) = uri.split_once('#').unwrap();
+            assert_eq!(page, README_URL);
+            assert!(
+                anchors.contains(anchor),
+                "{uri}: README.md has no heading #{anchor}"
+            );
         }
     }
 
