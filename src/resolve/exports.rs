@@ -1,9 +1,7 @@
 //! Exports: how a module exports a name, and the one walk that follows an imported name
 //! through re-exports to the module that defines it.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tree_sitter::Node;
 
@@ -34,17 +32,6 @@ pub(super) struct Defined {
     pub definition: Definition,
     pub depth: usize,
 }
-
-/// Which module each `export *` barrel gets a name from: every call of an imported helper
-/// asks the same question of the same barrel, and answering it walks the barrel's
-/// re-exports (dozens of modules on real apps).
-#[derive(Default)]
-pub(super) struct StarSources {
-    answers: Mutex<HashMap<StarQuestion, Option<Arc<Module>>>>,
-}
-
-/// The barrel's path and the name asked for.
-type StarQuestion = (PathBuf, String);
 
 impl Project {
     /// Follows `name` from `module`'s exports to where it is defined: through
@@ -291,20 +278,6 @@ fn star_exports(module: &Module) -> Vec<String> {
                 .and_then(|n| string_value(n, src))
         })
         .collect()
-}
-
-/// Whether a module's text could export `name`: it spells it, re-exports another
-/// module wholesale (`export * from`), or hands one on through `require`.
-pub(super) fn could_export(text: &[u8], name: &str) -> bool {
-    let passes_on_a_module = memchr::memmem::find_iter(text, b"export").any(|at| {
-        text[at + b"export".len()..]
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| *b == b'*')
-    });
-    passes_on_a_module
-        || memchr::memmem::find(text, name.as_bytes()).is_some()
-        || memchr::memmem::find(text, b"require(").is_some()
 }
 
 fn has_export(project: &Project, module: &Module, name: &str, depth: usize) -> bool {

@@ -4,34 +4,13 @@ use std::sync::Arc;
 
 use tree_sitter::Node;
 
+use super::answer::Key;
 use super::exports::{Defined, Definition};
 use super::fields::{ChildBy, Field};
 use super::project::{Module, Project};
 use super::scope::{Binding, Imported};
 use super::{first_statement, prepend, require_specifier, unwrap_expression, MAX_DEPTH};
 use crate::parse::{property_name, string_value, text, unescape};
-
-/// A key as far as it could be followed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
-    Known(String),
-    /// Not statically known; `prefix` is the literal text it is known to start with.
-    Dynamic {
-        prefix: Option<String>,
-    },
-    /// An array of keys: `useFlags(FEATURE_FLAGS)` with `const FEATURE_FLAGS = ["a", "b"]`.
-    List(Vec<Key>),
-}
-
-impl Key {
-    /// A list where one key is expected is not a key.
-    fn single(self) -> Key {
-        match self {
-            Key::List(_) => Key::Dynamic { prefix: None },
-            key => key,
-        }
-    }
-}
 
 impl Project {
     /// The key an expression stands for.

@@ -15,6 +15,7 @@
 //!   define it, through re-exports and `export *`, which keys and origins both follow;
 //! - [`scope`] and its [`index`]: which declaration a name refers to.
 
+mod answer;
 mod exports;
 mod fields;
 mod index;
@@ -31,8 +32,7 @@ use tree_sitter::Node;
 use crate::parse::{string_value, text};
 use fields::{ChildBy, Field, Fields};
 
-pub use keys::Key;
-pub use origins::Origin;
+pub use answer::{Key, Origin};
 pub use project::{Module, Project};
 pub use scope::{Binding, Imported};
 

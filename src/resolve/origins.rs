@@ -1,68 +1,17 @@
 //! SDK origins: whether a value comes from an SDK package, and through which SDK call.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tree_sitter::Node;
 
+use super::answer::{Key, Origin};
 use super::exports::{Defined, Definition};
 use super::fields::{ChildBy, Field, Fields};
-use super::keys::Key;
+use super::project::MemberOrigin;
 use super::project::{Module, Project};
 use super::scope::{Binding, Imported};
 use super::{first_statement, is_package, require_specifier, unwrap_expression, MAX_DEPTH};
 use crate::parse::{named_child_of_kind, string_value, text};
-
-/// Where an SDK-derived value came from: the last SDK function or constructor called
-/// to make it, and the literal strings of that call's array arguments.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Origin {
-    /// The SDK name a binding holds: `useFlags` for `import { useFlags as useFs }`,
-    /// `hasFeature` for `const { hasFeature } = useFlagsmith()`.
-    pub name: Option<String>,
-    pub called: Option<String>,
-    /// For each argument: the strings of an array literal of strings, or None.
-    pub listed: Vec<Option<Vec<String>>>,
-}
-
-/// `Project::this_member_origin` answers: by class body and depth, then member, project
-/// and packages. An answer depends on nothing else (the files are read once and do not
-/// change during a run), and reading the whole class body again for every
-/// `this.client.x()` in it is what it saves.
-#[derive(Default)]
-pub(super) struct MemberOrigins {
-    answers: Mutex<HashMap<(usize, usize), Vec<MemberOrigin>>>,
-}
-
-struct MemberOrigin {
-    member: String,
-    project: u64,
-    packages: Vec<String>,
-    origin: Option<Origin>,
-}
-
-impl MemberOrigins {
-    fn get(
-        &self,
-        key: (usize, usize),
-        member: &str,
-        project: u64,
-        packages: &[String],
-    ) -> Option<Option<Origin>> {
-        let answers = self.answers.lock().ok()?;
-        answers
-            .get(&key)?
-            .iter()
-            .find(|a| a.member == member && a.project == project && a.packages == packages)
-            .map(|a| a.origin.clone())
-    }
-
-    fn insert(&self, key: (usize, usize), answer: MemberOrigin) {
-        if let Ok(mut answers) = self.answers.lock() {
-            answers.entry(key).or_default().push(answer);
-        }
-    }
-}
 
 impl Project {
     /// Whether `node` (a receiver, callee or component) comes from one of `packages`.

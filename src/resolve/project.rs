@@ -8,10 +8,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use tree_sitter::{Node, Tree};
 
-use super::exports::{could_export, StarSources};
+use super::answer::Origin;
 use super::fields::FieldIds;
 use super::index::{self, ScopeIndex};
-use super::origins::MemberOrigins;
 use super::paths::ModulePaths;
 use super::scope::Binding;
 use crate::parse::{parse, text, Lang};
@@ -91,6 +90,45 @@ impl Module {
                 chain
             }
             None => std::iter::successors(at.parent(), |n| n.parent()).collect(),
+        }
+    }
+}
+
+/// `Project::this_member_origin` answers: by class body and depth, then member, project
+/// and packages. An answer depends on nothing else (the files are read once and do not
+/// change during a run), and reading the whole class body again for every
+/// `this.client.x()` in it is what it saves.
+#[derive(Default)]
+pub(super) struct MemberOrigins {
+    answers: Mutex<HashMap<(usize, usize), Vec<MemberOrigin>>>,
+}
+
+pub(super) struct MemberOrigin {
+    pub(super) member: String,
+    pub(super) project: u64,
+    pub(super) packages: Vec<String>,
+    pub(super) origin: Option<Origin>,
+}
+
+impl MemberOrigins {
+    pub(super) fn get(
+        &self,
+        key: (usize, usize),
+        member: &str,
+        project: u64,
+        packages: &[String],
+    ) -> Option<Option<Origin>> {
+        let answers = self.answers.lock().ok()?;
+        answers
+            .get(&key)?
+            .iter()
+            .find(|a| a.member == member && a.project == project && a.packages == packages)
+            .map(|a| a.origin.clone())
+    }
+
+    pub(super) fn insert(&self, key: (usize, usize), answer: MemberOrigin) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.entry(key).or_default().push(answer);
         }
     }
 }
@@ -215,4 +253,29 @@ impl Project {
             None
         }
     }
+}
+
+/// Which module each `export *` barrel gets a name from: every call of an imported helper
+/// asks the same question of the same barrel, and answering it walks the barrel's
+/// re-exports (dozens of modules on real apps).
+#[derive(Default)]
+pub(super) struct StarSources {
+    pub(super) answers: Mutex<HashMap<StarQuestion, Option<Arc<Module>>>>,
+}
+
+/// The barrel's path and the name asked for.
+type StarQuestion = (PathBuf, String);
+
+/// Whether a module's text could export `name`: it spells it, re-exports another
+/// module wholesale (`export * from`), or hands one on through `require`.
+fn could_export(text: &[u8], name: &str) -> bool {
+    let passes_on_a_module = memchr::memmem::find_iter(text, b"export").any(|at| {
+        text[at + b"export".len()..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'*')
+    });
+    passes_on_a_module
+        || memchr::memmem::find(text, name.as_bytes()).is_some()
+        || memchr::memmem::find(text, b"require(").is_some()
 }
