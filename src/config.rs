@@ -51,6 +51,8 @@ pub struct ScanConfig {
     pub max_file_size: Option<Spanned<String>>,
     /// Read `.d.ts` files too (off: declarations hold no runtime reads).
     pub declarations: bool,
+    /// Infer the app's flag helpers from the code (on unless set to false).
+    pub infer_helpers: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -29,6 +29,10 @@ pub struct Reference {
     /// The call shape that matched, for people: `flagsmith.hasFeature(...)`.
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub shape: String,
+    /// The app's flag helpers the read goes through, outermost first:
+    /// `["Utils.getFlagsmithHasFeature"]`; empty for a direct SDK read.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub via: Vec<String>,
 }
 
 /// An unresolved key: the expression as written, and its known literal prefix.

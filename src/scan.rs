@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::QueryCursor;
 
+use crate::matcher::helpers::{find_helper_calls, name_seeds, Helper, HelperId, HelperTable};
 use crate::matcher::{find_references, CompiledQuery, Matcher, QueryError};
 use crate::parse::{parse, Lang, ALL};
 use crate::prefilter::{in_set, Prefilter, WordSet};
@@ -30,6 +31,8 @@ use crate::walk::{read_at_most, walker, FileFilter, WalkError};
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
+    /// Infer the app's flag helpers and report their call sites (`[scan] infer_helpers`).
+    pub infer_helpers: bool,
     /// Reference paths are relative to this.
     pub root: PathBuf,
     pub threads: usize,
@@ -83,6 +86,12 @@ pub struct ScanResult {
     pub errors: Vec<FileError>,
     /// Files parsed only to follow an import.
     pub modules_loaded: usize,
+    /// The app's flag helpers found in the code (`--stats`, `init`), and how many of them
+    /// nothing in the scanned code calls.
+    #[serde(skip)]
+    pub helpers: Vec<Helper>,
+    #[serde(skip)]
+    pub uncalled_helpers: usize,
     /// Where the time went (`--stats`); not part of the output, which must not vary.
     #[serde(skip)]
     pub stats: ScanStats,
@@ -108,6 +117,10 @@ pub struct ScanStats {
     pub parse_cpu: Duration,
     /// Time all workers spent matching and resolving.
     pub match_cpu: Duration,
+    /// Rounds of helper inference, the files read for them and their wall time.
+    pub helper_rounds: usize,
+    pub helper_files: usize,
+    pub helper_wall: Duration,
 }
 
 pub fn scan(options: &ScanOptions, matcher: &Matcher) -> Result<ScanResult, ScanError> {
@@ -180,7 +193,14 @@ pub fn scan_with_progress(
         let outcomes = candidates
             .into_par_iter()
             .map_init(QueryCursor::new, |cursor, candidate| {
-                parse_and_match(cursor, candidate, &queries, matcher, &project)
+                parse_and_match(
+                    options.infer_helpers,
+                    cursor,
+                    candidate,
+                    &queries,
+                    matcher,
+                    &project,
+                )
             })
             .collect();
         stats.match_wall = matching.elapsed();
@@ -188,21 +208,170 @@ pub fn scan_with_progress(
     })?;
 
     let mut result = walked.result;
+    let mut helpers = HelperTable::default();
+    let mut called = std::collections::HashSet::new();
+    let mut found = Vec::new();
     for outcome in outcomes {
-        result.files_parsed += usize::from(outcome.parsed);
-        result.references.extend(outcome.references);
-        result.syntax_errors.extend(outcome.syntax_error);
-        stats.parse_cpu += outcome.parse_time;
-        stats.match_cpu += outcome.match_time;
+        result.absorb(&mut stats, outcome, &mut found);
     }
+    if options.infer_helpers {
+        let inferring = Instant::now();
+        let sdk_names: Vec<String> = matcher.sdks.iter().map(|s| s.name.clone()).collect();
+        let mut new = helpers.add(std::mem::take(&mut found));
+        while !new.is_empty() && stats.helper_rounds < MAX_HELPER_ROUNDS {
+            stats.helper_rounds += 1;
+            let mut round = HelperTable::default();
+            round.add(new);
+            let outcomes: Vec<Outcome> = pool.install(|| {
+                walked
+                    .files
+                    .par_iter()
+                    .filter_map(|file| helper_round(file, &round, &project, &sdk_names, options))
+                    .collect()
+            });
+            stats.helper_files += outcomes.len();
+            for mut outcome in outcomes {
+                called.extend(std::mem::take(&mut outcome.called));
+                result.absorb(&mut stats, outcome, &mut found);
+            }
+            new = helpers.add(std::mem::take(&mut found));
+        }
+        result.references.extend(helpers.unsearched_reads(&new));
+        result.uncalled_helpers = helpers.all().filter(|h| !called.contains(&h.id())).count();
+        stats.helper_wall = inferring.elapsed();
+    }
+    result.helpers = helpers.all().cloned().collect();
+    result.helpers.sort();
     result.modules_loaded = project.modules_loaded();
     result.stats = stats;
     result.references.sort();
     result.references.dedup();
+    prefer_direct_reads(&mut result.references);
+    result.syntax_errors.sort();
+    result.syntax_errors.dedup();
     result.syntax_errors.sort();
     result.skipped.sort();
     result.errors.sort();
     Ok(result)
+}
+
+/// Helpers of helpers are looked for this many rounds deep at most: a chain longer than
+/// this is a cycle or not worth following.
+const MAX_HELPER_ROUNDS: usize = 8;
+
+impl ScanResult {
+    /// Adds what one file gave; its helpers go to `helpers`.
+    fn absorb(&mut self, stats: &mut ScanStats, outcome: Outcome, helpers: &mut Vec<Helper>) {
+        self.files_parsed += usize::from(outcome.parsed);
+        self.references.extend(outcome.references);
+        self.syntax_errors.extend(outcome.syntax_error);
+        self.skipped.extend(outcome.skipped);
+        self.errors.extend(outcome.error);
+        helpers.extend(outcome.helpers);
+        stats.parse_cpu += outcome.parse_time;
+        stats.match_cpu += outcome.match_time;
+    }
+}
+
+/// A call site matched by a declared wrapper and by an inferred helper is the wrapper's:
+/// declared wrappers win.
+fn prefer_direct_reads(references: &mut Vec<Reference>) {
+    let direct: std::collections::HashSet<(String, usize, usize)> = references
+        .iter()
+        .filter(|r| r.via.is_empty())
+        .map(|r| (r.file.clone(), r.line, r.column))
+        .collect();
+    references
+        .retain(|r| r.via.is_empty() || !direct.contains(&(r.file.clone(), r.line, r.column)));
+}
+
+/// One file of the walk, remembered for the helper rounds.
+struct WalkedFile {
+    path: PathBuf,
+    file: String,
+    lang: Lang,
+}
+
+/// A helper round for one file: read it again, and if it names one of the round's helpers,
+/// parse it and find their call sites.
+fn helper_round(
+    walked: &WalkedFile,
+    helpers: &HelperTable,
+    project: &Project,
+    sdk_names: &[String],
+    options: &ScanOptions,
+) -> Option<Outcome> {
+    let names: Vec<&str> = helpers.names().collect();
+    let mut outcome = Outcome::default();
+    if let Some(module) = project.parsed(&walked.path) {
+        if !mentions_any(module.source.as_bytes(), &names) {
+            return None;
+        }
+        let matching = Instant::now();
+        outcome.match_helpers(project, &module, &walked.file, helpers, sdk_names);
+        outcome.match_time = matching.elapsed();
+        return Some(outcome);
+    }
+    let bytes = read_at_most(&walked.path, options.max_file_size)
+        .ok()?
+        .ok()?;
+    if !mentions_any(&bytes, &names) {
+        return None;
+    }
+    if memchr::memchr(0, &bytes).is_some() {
+        outcome.skipped = Some(Skipped {
+            file: walked.file.clone(),
+            reason: SkipReason::Binary,
+        });
+        return Some(outcome);
+    }
+    let Ok(source) = String::from_utf8(bytes) else {
+        outcome.skipped = Some(Skipped {
+            file: walked.file.clone(),
+            reason: SkipReason::NotUtf8,
+        });
+        return Some(outcome);
+    };
+    let parsing = Instant::now();
+    let tree = parse(walked.lang, &source)?;
+    outcome.parse_time = parsing.elapsed();
+    outcome.parsed = true;
+    outcome.syntax_error = tree.root_node().has_error().then(|| walked.file.clone());
+    let module = project.adopt(Module::new(walked.path.clone(), source, tree));
+    let matching = Instant::now();
+    outcome.match_helpers(project, &module, &walked.file, helpers, sdk_names);
+    outcome.match_time = matching.elapsed();
+    Some(outcome)
+}
+
+impl Outcome {
+    fn match_helpers(
+        &mut self,
+        project: &Project,
+        module: &Arc<Module>,
+        file: &str,
+        helpers: &HelperTable,
+        sdk_names: &[String],
+    ) {
+        let calls = find_helper_calls(project, module, file, helpers, sdk_names);
+        let (helpers, fallbacks) = name_seeds(module, calls.seeds);
+        self.references.extend(calls.references);
+        self.references.extend(fallbacks);
+        self.called.extend(calls.called);
+        self.helpers.extend(helpers);
+    }
+}
+
+/// Whether `text` holds one of `names` as a whole identifier.
+fn mentions_any(text: &[u8], names: &[&str]) -> bool {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    names.iter().any(|name| {
+        memchr::memmem::find_iter(text, name.as_bytes()).any(|at| {
+            let before = at.checked_sub(1).map(|i| text[i]);
+            let after = text.get(at + name.len()).copied();
+            !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+        })
+    })
 }
 
 /// A file with trigger words, read and waiting to be parsed.
@@ -220,6 +389,8 @@ struct Candidate {
 #[derive(Default)]
 struct Walked {
     candidates: Vec<Candidate>,
+    /// Every JS/TS file read, for the helper rounds.
+    files: Vec<WalkedFile>,
     /// The SDKs whose packages some file names.
     imported: u64,
     bytes_read: u64,
@@ -229,6 +400,7 @@ struct Walked {
 impl Walked {
     fn absorb(&mut self, other: Walked) {
         self.candidates.extend(other.candidates);
+        self.files.extend(other.files);
         self.imported |= other.imported;
         self.bytes_read += other.bytes_read;
         self.result.files_scanned += other.result.files_scanned;
@@ -299,6 +471,11 @@ fn compile_queries(
 #[derive(Default)]
 struct Outcome {
     references: Vec<Reference>,
+    /// Flag helpers defined in the file, and those it calls.
+    helpers: Vec<Helper>,
+    called: Vec<HelperId>,
+    skipped: Option<Skipped>,
+    error: Option<FileError>,
     parsed: bool,
     syntax_error: Option<String>,
     parse_time: Duration,
@@ -307,6 +484,7 @@ struct Outcome {
 }
 
 fn parse_and_match(
+    infer_helpers: bool,
     cursor: &mut QueryCursor,
     candidate: Candidate,
     queries: &[Option<CompiledQuery>],
@@ -330,15 +508,27 @@ fn parse_and_match(
     };
     let parse_time = parsing.elapsed();
     let syntax_error = tree.root_node().has_error().then(|| file.clone());
-    let module = Module::new(path, source, tree);
+    let module = project.adopt(Module::new(path, source, tree));
     let matching = Instant::now();
-    let references = find_references(matcher, query, sdks, project, cursor, &module, &file);
+    let found = find_references(matcher, query, sdks, project, cursor, &module, &file);
+    let (helpers, mut references) = if infer_helpers {
+        name_seeds(&module, found.seeds)
+    } else {
+        // No inference: the reads inside helpers stand as the dynamic references they are.
+        (
+            Vec::new(),
+            found.seeds.into_iter().map(|s| s.fallback).collect(),
+        )
+    };
+    references.extend(found.references);
     Outcome {
         references,
+        helpers,
         parsed: true,
         syntax_error,
         parse_time,
         match_time: matching.elapsed(),
+        ..Outcome::default()
     }
 }
 
@@ -421,6 +611,8 @@ impl ParallelVisitor for FileVisitor<'_> {
 
 impl FileVisitor<'_> {
     fn prefilter_file(&mut self, path: &Path, relative: &Path, lang: Lang) {
+        // One name per file, as imports name it (`./src/a.ts` and `src/a.ts` are one module).
+        let path = &crate::resolve::paths::normalize(path);
         self.local.result.files_scanned += 1;
         self.progress.inc(1);
         let limit = self.options.max_file_size;
@@ -442,6 +634,11 @@ impl FileVisitor<'_> {
             }
         };
         self.local.bytes_read += bytes.len() as u64;
+        self.local.files.push(WalkedFile {
+            path: path.to_owned(),
+            file: display_path(relative),
+            lang,
+        });
         let hits = self.prefilter.scan(&bytes);
         self.local.imported |= hits.packages;
         if hits.triggers == 0 {

@@ -82,6 +82,7 @@ fn check_fixture(sdk: &str) {
     assert!(!expected.is_empty(), "fixture {sdk} marks no references");
 
     let options = ScanOptions {
+        infer_helpers: true,
         paths: vec![root.clone()],
         root: root.clone(),
         threads: 2,

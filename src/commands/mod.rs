@@ -190,9 +190,11 @@ impl ScanContext {
         // compiled with the SDKs' when a scan needs it (compiling costs milliseconds).
         sdks.extend(crate::matcher::wrapper::compile_all(&config)?);
         let matcher = Matcher::new(sdks)?;
+        let infer_helpers = config.scan.infer_helpers.unwrap_or(true);
         Ok(ScanContext {
             config,
             options: ScanOptions {
+                infer_helpers,
                 paths: paths.iter().map(|p| normalize(p)).collect(),
                 root: normalize(&root),
                 threads: common.threads(),

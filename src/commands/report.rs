@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::exemptions;
 use crate::reference::Reference;
 use crate::reporters::plural;
-use crate::reporters::refs::{RefsDocument, JSON_VERSION};
+use crate::reporters::refs::{RefsDocument, JSON_VERSION, READABLE_VERSIONS};
 use crate::rules::{self, Settings};
 use crate::source::{self, SourcePlan};
 
@@ -200,7 +200,7 @@ fn merge(paths: &[PathBuf]) -> Result<Code> {
                 err.column()
             )
         })?;
-        if document.version != JSON_VERSION {
+        if !READABLE_VERSIONS.contains(&document.version) {
             bail!(
                 "{}: refs document version {} is not supported (this flaglint reads version {JSON_VERSION}); write it again with this flaglint",
                 path.display(),

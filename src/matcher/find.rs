@@ -3,14 +3,23 @@
 
 use tree_sitter::{Node, QueryCursor, StreamingIterator};
 
+use super::helpers::Seed;
 use super::{CompiledQuery, Matcher, Predicate};
 use crate::parse::{property_name, string_value, text};
 use crate::prefilter::in_set;
 use crate::reference::{Dynamic, Reference};
-use crate::resolve::{Key, Module, Origin, Project};
+use crate::resolve::{Key, Module, Origin, ParamKey, Project};
 
 /// A dynamic expression is shown up to this many characters.
 const MAX_EXPRESSION_CHARS: usize = 120;
+
+/// What the SDK queries found in one file: references, and the reads whose key is a
+/// parameter of the function around them (the seeds of flag helpers).
+#[derive(Default)]
+pub struct Found {
+    pub references: Vec<Reference>,
+    pub seeds: Vec<Seed>,
+}
 
 /// Every reference in one parsed file.
 /// `sdks`: the SDKs whose trigger words the file holds; other SDKs' patterns are passed over.
@@ -22,9 +31,10 @@ pub fn find_references(
     cursor: &mut QueryCursor,
     module: &Module,
     file: &str,
-) -> Vec<Reference> {
+) -> Found {
     let source = module.source.as_bytes();
     let mut references = Vec::new();
+    let mut seeds = Vec::new();
     let mut mentions = Mentions::default();
     let mut matches = cursor.matches(&compiled.query, module.tree.root_node(), source);
     while let Some(found) = matches.next() {
@@ -100,6 +110,7 @@ pub fn find_references(
                 case: info.case.clone(),
                 span: first_line_chars(node, source),
                 shape: shape.clone(),
+                via: Vec::new(),
             }
         };
         let key_nodes = found
@@ -132,25 +143,37 @@ pub fn find_references(
                     Some(wrapper) => wrapper.service_key(key),
                     None => key,
                 };
-                let (key, dynamic) = match key {
-                    Key::Known(key) => (Some(key), None),
-                    unknown => {
-                        let prefix = match unknown {
-                            Key::Dynamic { prefix } => prefix,
-                            _ => None,
-                        };
-                        let expression = expression_text(key_node, source);
-                        (None, Some(Dynamic { expression, prefix }))
-                    }
+                let dynamic = |prefix| Dynamic {
+                    expression: expression_text(key_node, source),
+                    prefix,
                 };
-                references.push(reference_at(key_node, key, dynamic));
+                match key {
+                    Key::Known(key) => references.push(reference_at(key_node, Some(key), None)),
+                    // A declared wrapper's own key is never a helper's parameter.
+                    Key::Param(param) if sdk.wrapper.is_none() => seeds.push(Seed {
+                        fallback: reference_at(key_node, None, Some(dynamic(key_prefix(&param)))),
+                        param,
+                        sdk: info.sdk,
+                        case: info.case.clone(),
+                        via: Vec::new(),
+                    }),
+                    unknown => references.push(reference_at(
+                        key_node,
+                        None,
+                        Some(dynamic(unknown.known_prefix())),
+                    )),
+                }
             }
         }
         if let Some(fixed) = &info.fixed_key {
             references.push(reference_at(reference_node, Some(fixed.clone()), None));
         }
     }
-    references
+    Found { references, seeds }
+}
+
+fn key_prefix(param: &ParamKey) -> Option<String> {
+    Some(param.prefix.clone()).filter(|p| !p.is_empty())
 }
 
 /// Which SDK names a file's text contains, looked up once per name.
@@ -173,7 +196,7 @@ impl Mentions {
 }
 
 /// A key node: an expression to follow, or a property name that is the key itself.
-fn key_of(project: &Project, module: &Module, node: Node) -> Key {
+pub(super) fn key_of(project: &Project, module: &Module, node: Node) -> Key {
     let source = module.source.as_bytes();
     match node.kind() {
         "property_identifier" | "shorthand_property_identifier_pattern" => {
@@ -189,7 +212,7 @@ fn key_of(project: &Project, module: &Module, node: Node) -> Key {
 }
 
 /// 1-based line and column in characters.
-fn position(node: Node, source: &[u8]) -> (usize, usize) {
+pub(super) fn position(node: Node, source: &[u8]) -> (usize, usize) {
     let point = node.start_position();
     let line_start = node.start_byte() - point.column;
     let column = std::str::from_utf8(&source[line_start..node.start_byte()])
@@ -199,14 +222,14 @@ fn position(node: Node, source: &[u8]) -> (usize, usize) {
 }
 
 /// How many characters of a node stand on its first line.
-fn first_line_chars(node: Node, source: &[u8]) -> usize {
+pub(super) fn first_line_chars(node: Node, source: &[u8]) -> usize {
     text(node, source)
         .lines()
         .next()
         .map_or(1, |line| line.chars().count())
 }
 
-fn expression_text(node: Node, source: &[u8]) -> String {
+pub(super) fn expression_text(node: Node, source: &[u8]) -> String {
     let collapsed = text(node, source)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -220,7 +243,7 @@ fn expression_text(node: Node, source: &[u8]) -> String {
 }
 
 /// How the code reads the flag, for people: `flagsmith.hasFeature()`, `flags.<key>`.
-fn shape_of(node: Node, source: &[u8]) -> String {
+pub(super) fn shape_of(node: Node, source: &[u8]) -> String {
     // Line breaks inside a chained call go; spaces between words (`await x`) stay.
     let collapse = |n: Node| {
         text(n, source)

@@ -17,6 +17,7 @@
 //! (camel, pascal, snake, kebab, screaming_snake); the rules map service keys to match.
 
 pub mod find;
+pub mod helpers;
 mod query;
 pub mod wrapper;
 
@@ -25,7 +26,7 @@ use tree_sitter::Query;
 use crate::parse::Lang;
 use crate::prefilter::{in_set, sdk_set, WordSet, MAX_SDKS};
 use crate::reference::RefKind;
-pub use find::find_references;
+pub use find::{find_references, Found};
 pub use query::grammar_name;
 use query::{compile, required_words};
 

@@ -389,6 +389,7 @@ mod tests {
             &module,
             "a.tsx",
         )
+        .references
     }
 
     /// The keys a wrapper finds in `source` (a .tsx file).

@@ -25,7 +25,12 @@ use super::plural;
 use crate::reference::Reference;
 use crate::scan::ScanResult;
 
-pub const JSON_VERSION: u32 = 1;
+/// Version 2 added `via`, the app's helpers a read goes through (absent for direct reads),
+/// so a version 1 document is a version 2 document without helpers.
+pub const JSON_VERSION: u32 = 2;
+
+/// The versions `report --refs` reads.
+pub const READABLE_VERSIONS: [u32; 2] = [1, 2];
 
 #[derive(Serialize, Deserialize)]
 pub struct RefsDocument {
@@ -71,8 +76,14 @@ pub fn text(out: &mut dyn Write, scan: &ScanResult, quiet: bool) -> io::Result<(
         for r in references {
             writeln!(
                 out,
-                "  {}:{}:{}  {}  {}  {}",
-                r.file, r.line, r.column, r.sdk, r.kind, r.shape
+                "  {}:{}:{}  {}  {}  {}{}",
+                r.file,
+                r.line,
+                r.column,
+                r.sdk,
+                r.kind,
+                r.shape,
+                via(r)
             )?;
         }
         writeln!(out)?;
@@ -88,8 +99,15 @@ pub fn text(out: &mut dyn Write, scan: &ScanResult, quiet: bool) -> io::Result<(
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {}:{}:{}  {}  {}  {}  key: {}{prefix}",
-                r.file, r.line, r.column, r.sdk, r.kind, r.shape, d.expression
+                "  {}:{}:{}  {}  {}  {}  key: {}{prefix}{}",
+                r.file,
+                r.line,
+                r.column,
+                r.sdk,
+                r.kind,
+                r.shape,
+                d.expression,
+                via(r)
             )?;
         }
         writeln!(out)?;
@@ -139,6 +157,15 @@ fn summary(out: &mut dyn Write, scan: &ScanResult) -> io::Result<()> {
         writeln!(out, "note: skipped {}: {why}", skipped.file)?;
     }
     Ok(())
+}
+
+/// `  via Utils.getFlagsmithHasFeature`, for a read through the app's helpers.
+fn via(reference: &Reference) -> String {
+    if reference.via.is_empty() {
+        String::new()
+    } else {
+        format!("  via {}", reference.via.join(" > "))
+    }
 }
 
 fn distinct_keys(references: &[Reference]) -> usize {

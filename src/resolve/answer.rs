@@ -11,6 +11,45 @@ pub enum Key {
     },
     /// An array of keys: `useFlags(FEATURE_FLAGS)` with `const FEATURE_FLAGS = ["a", "b"]`.
     List(Vec<Key>),
+    /// A parameter of an enclosing function, maybe with literal text around it: that
+    /// function is a flag helper, and its call sites hold the keys.
+    Param(ParamKey),
+}
+
+/// Which parameter of which function a key comes from, and how it becomes the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamKey {
+    /// The function's byte range, in the module the key expression is in.
+    pub function: (usize, usize),
+    /// The parameter's position.
+    pub index: usize,
+    /// A property of an object argument (a JSX component's prop): `({ flag }) =>`,
+    /// `(props) => props.flag`.
+    pub property: Option<String>,
+    /// The key when a call leaves the argument out (`(key = "dark_mode") =>`).
+    pub default: Option<String>,
+    /// Literal text before and after the argument: `` `exp_${key}` ``.
+    pub prefix: String,
+    pub suffix: String,
+}
+
+impl ParamKey {
+    /// The key for an argument whose own key is `argument`.
+    pub fn apply(&self, argument: Key) -> Key {
+        match argument {
+            Key::Known(key) => Key::Known(format!("{}{key}{}", self.prefix, self.suffix)),
+            Key::Dynamic { prefix } => Key::Dynamic {
+                prefix: Some(format!("{}{}", self.prefix, prefix.unwrap_or_default()))
+                    .filter(|p| !p.is_empty()),
+            },
+            Key::List(keys) => Key::List(keys.into_iter().map(|k| self.apply(k)).collect()),
+            Key::Param(mut outer) => {
+                outer.prefix = format!("{}{}", self.prefix, outer.prefix);
+                outer.suffix = format!("{}{}", outer.suffix, self.suffix);
+                Key::Param(outer)
+            }
+        }
+    }
 }
 
 impl Key {
@@ -19,6 +58,16 @@ impl Key {
         match self {
             Key::List(_) => Key::Dynamic { prefix: None },
             key => key,
+        }
+    }
+
+    /// What the key is known to start with, when it is not known whole: a parameter's
+    /// literal prefix counts.
+    pub fn known_prefix(&self) -> Option<String> {
+        match self {
+            Key::Dynamic { prefix } => prefix.clone(),
+            Key::Param(param) => Some(param.prefix.clone()).filter(|p| !p.is_empty()),
+            Key::Known(_) | Key::List(_) => None,
         }
     }
 }

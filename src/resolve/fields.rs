@@ -32,8 +32,10 @@ macro_rules! fields {
 
 fields! {
     Alias => "alias",
+    Alternative => "alternative",
     Arguments => "arguments",
     Body => "body",
+    Consequence => "consequence",
     Constructor => "constructor",
     Declaration => "declaration",
     Function => "function",

@@ -407,12 +407,18 @@ mod tests {
             Some(Binding::Const { value }) => format!("const {:?}", value.map(|v| v.kind())),
             Some(Binding::Variable { .. }) => "variable".into(),
             Some(Binding::Destructured { property, .. }) => format!("destructured {property:?}"),
-            Some(Binding::Param { type_annotation }) => {
-                format!("param {}", type_annotation.is_some())
+            Some(Binding::Param {
+                type_annotation,
+                index,
+                part,
+                ..
+            }) => {
+                format!("param {} {index} {part:?}", type_annotation.is_some())
             }
             Some(Binding::Import { source, imported }) => format!("import {source} {imported:?}"),
             Some(Binding::Enum { .. }) => "enum".into(),
             Some(Binding::Function { .. }) => "function".into(),
+            Some(Binding::Class { .. }) => "class".into(),
             Some(Binding::Opaque) => "opaque".into(),
         }
     }
@@ -527,10 +533,10 @@ function broken( { use(FLAG
         );
         assert_eq!(find(5), r#"const Some("string")"#);
         // The parameter of `exported(FLAG)` shadows the module const.
-        assert_eq!(find(2), "param false");
+        assert_eq!(find(2), "param false 0 Whole");
         // `FLAG => FLAG`: the arrow's parameter; `(FLAG, other) => FLAG + other` too.
-        assert_eq!(find(7), "param false");
-        assert_eq!(find(9), "param false");
+        assert_eq!(find(7), "param false 0 Whole");
+        assert_eq!(find(9), "param false 0 Whole");
         // `for (const FLAG in obj) { use(FLAG); }`: the loop variable.
         assert_eq!(find(11), "opaque");
         // `for (let i = 0, FLAG = 2; i < FLAG; ...) { use(FLAG, i); }`: the loop's.
@@ -556,7 +562,7 @@ function broken( { use(FLAG
         assert_eq!(find(23), "variable");
         // A class static block declares for itself; a method's parameter shadows.
         assert_eq!(value(25), r#""static""#);
-        assert_eq!(find(27), "param false");
+        assert_eq!(find(27), "param false 0 Whole");
     }
 
     #[test]
@@ -573,7 +579,7 @@ function broken( { use(FLAG
         assert_eq!(find("ns"), "import y Namespace");
         assert_eq!(find("mutable"), "variable");
         assert_eq!(find("Colour"), "enum");
-        assert_eq!(find("Klass"), "opaque");
+        assert_eq!(find("Klass"), "class");
         assert_eq!(find("hasFeature"), r#"destructured Some("hasFeature")"#);
         assert_eq!(find("gv"), r#"destructured Some("getValue")"#);
         assert_eq!(find("exported"), "function");

@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use tree_sitter::Node;
 
-use super::answer::Key;
+use super::answer::{Key, ParamKey};
 use super::exports::{Defined, Definition};
 use super::fields::{ChildBy, Field};
 use super::project::{Module, Project};
-use super::scope::{Binding, Imported};
+use super::scope::{Binding, Imported, ParamPart};
 use super::{first_statement, prepend, require_specifier, unwrap_expression, MAX_DEPTH};
 use crate::parse::{property_name, string_value, text, unescape};
 
@@ -94,6 +94,33 @@ impl Project {
                 constant: true,
             } => self.eval(module, init, &prepend(&property, path), depth + 1),
             Binding::Enum { body } => self.eval_enum(module, body, path, depth),
+            Binding::Param {
+                function,
+                index,
+                part,
+                default,
+                ..
+            } => {
+                let property = match (&part, path) {
+                    (ParamPart::Whole, []) => None,
+                    (ParamPart::Whole, [property]) | (ParamPart::Property(property), []) => {
+                        Some(property.clone())
+                    }
+                    _ => return dynamic,
+                };
+                let default = default.and_then(|d| match self.eval(module, d, &[], depth + 1) {
+                    Key::Known(key) => Some(key),
+                    _ => None,
+                });
+                Key::Param(ParamKey {
+                    function: (function.start_byte(), function.end_byte()),
+                    index,
+                    property,
+                    default,
+                    prefix: String::new(),
+                    suffix: String::new(),
+                })
+            }
             Binding::Import { source, imported } => match imported {
                 Imported::Named(name) => self.eval_import(module, &source, &name, path, depth),
                 Imported::Default => self.eval_import(module, &source, "default", path, depth),
@@ -187,31 +214,55 @@ impl Project {
 
     fn eval_template(&self, module: &Module, template: Node, depth: usize) -> Key {
         let src = module.bytes();
+        // The text so far, and the parameter it follows once one is met.
         let mut known = String::new();
+        let mut param: Option<ParamKey> = None;
         let mut cursor = template.walk();
         for part in template.named_children(&mut cursor) {
-            match part.kind() {
-                "string_fragment" => known.push_str(text(part, src)),
-                "escape_sequence" => known.push_str(&unescape(text(part, src))),
+            let text = match part.kind() {
+                "string_fragment" => text(part, src).to_string(),
+                "escape_sequence" => unescape(text(part, src)),
                 "template_substitution" => {
                     let value = part
                         .named_child(0)
                         .map(|expr| self.eval(module, expr, &[], depth + 1).single());
-                    match value {
-                        Some(Key::Known(value)) => known.push_str(&value),
-                        Some(Key::Dynamic { prefix }) => {
+                    match (value, &param) {
+                        (Some(Key::Known(value)), _) => value,
+                        (Some(Key::Param(inner)), None) => {
+                            param = Some(ParamKey {
+                                prefix: format!("{known}{}", inner.prefix),
+                                suffix: inner.suffix.clone(),
+                                ..inner
+                            });
+                            known.clear();
+                            continue;
+                        }
+                        (Some(Key::Dynamic { prefix }), None) => {
                             known.push_str(prefix.as_deref().unwrap_or(""));
                             return Key::Dynamic {
                                 prefix: Some(known).filter(|p| !p.is_empty()),
                             };
                         }
-                        Some(Key::List(_)) | None => {}
+                        // Nothing known after the parameter: what starts the key is.
+                        (Some(_), Some(param)) => {
+                            return Key::Dynamic {
+                                prefix: Some(param.prefix.clone()).filter(|p| !p.is_empty()),
+                            }
+                        }
+                        (Some(Key::List(_)) | None, _) => continue,
                     }
                 }
-                _ => {}
-            }
+                _ => continue,
+            };
+            known.push_str(&text);
         }
-        Key::Known(known)
+        match param {
+            Some(mut param) => {
+                param.suffix.push_str(&known);
+                Key::Param(param)
+            }
+            None => Key::Known(known),
+        }
     }
 
     fn eval_concat(&self, module: &Module, binary: Node, depth: usize) -> Key {
@@ -229,13 +280,28 @@ impl Project {
         if !is_plus {
             return dynamic;
         }
-        match self.eval(module, left, &[], depth + 1).single() {
-            Key::Known(left) => match self.eval(module, right, &[], depth + 1).single() {
+        let left = self.eval(module, left, &[], depth + 1).single();
+        let right = || self.eval(module, right, &[], depth + 1).single();
+        match left {
+            Key::Known(left) => match right() {
                 Key::Known(right) => Key::Known(left + &right),
                 Key::Dynamic { prefix } => Key::Dynamic {
                     prefix: Some(left + prefix.as_deref().unwrap_or("")).filter(|p| !p.is_empty()),
                 },
+                Key::Param(mut param) => {
+                    param.prefix = left + &param.prefix;
+                    Key::Param(param)
+                }
                 Key::List(_) => dynamic,
+            },
+            Key::Param(mut param) => match right() {
+                Key::Known(right) => {
+                    param.suffix.push_str(&right);
+                    Key::Param(param)
+                }
+                _ => Key::Dynamic {
+                    prefix: Some(param.prefix).filter(|p| !p.is_empty()),
+                },
             },
             unknown => unknown,
         }

@@ -24,6 +24,7 @@ mod origins;
 pub mod paths;
 mod project;
 pub mod scope;
+mod targets;
 #[cfg(test)]
 mod tests;
 
@@ -32,9 +33,10 @@ use tree_sitter::Node;
 use crate::parse::{string_value, text};
 use fields::{ChildBy, Field, Fields};
 
-pub use answer::{Key, Origin};
+pub use answer::{Key, Origin, ParamKey};
 pub use project::{Module, Project};
-pub use scope::{Binding, Imported};
+pub use scope::{Binding, Imported, ParamPart};
+pub use targets::Target;
 
 /// Following keys deeper than this is taken as a cycle (`a = b; b = a` across files).
 const MAX_DEPTH: usize = 24;
@@ -90,4 +92,36 @@ pub fn is_package(specifier: &str, packages: &[String]) -> bool {
                 .strip_prefix(package.as_str())
                 .is_some_and(|rest| rest.starts_with('/'))
     })
+}
+
+/// The expressions a function returns: an arrow's expression body, else the values of its
+/// `return` statements (not those of functions nested in it), in order.
+fn returned_values<'t>(f: &dyn Fields, function: Node<'t>) -> Vec<Node<'t>> {
+    let Some(body) = function.child_by(f, Field::Body) else {
+        return Vec::new();
+    };
+    if body.kind() != "statement_block" {
+        return vec![body];
+    }
+    let mut values = Vec::new();
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "return_statement" {
+            values.extend(node.named_child(0));
+            continue;
+        }
+        if node.id() != body.id()
+            && matches!(
+                node.kind(),
+                "function_declaration" | "function_expression" | "arrow_function" | "function"
+            )
+        {
+            continue;
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        // Pushed in reverse, so that returns come out in source order.
+        stack.extend(children.into_iter().rev());
+    }
+    values
 }

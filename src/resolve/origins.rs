@@ -10,7 +10,9 @@ use super::fields::{ChildBy, Field, Fields};
 use super::project::MemberOrigin;
 use super::project::{Module, Project};
 use super::scope::{Binding, Imported};
-use super::{first_statement, is_package, require_specifier, unwrap_expression, MAX_DEPTH};
+use super::{
+    first_statement, is_package, require_specifier, returned_values, unwrap_expression, MAX_DEPTH,
+};
 use crate::parse::{named_child_of_kind, string_value, text};
 
 impl Project {
@@ -44,10 +46,10 @@ impl Project {
                     return is_package(&specifier, packages).then(Origin::default);
                 }
                 if self.origin(module, callee, packages, depth + 1).is_none() {
-                    // An app function that hands out the SDK client: `await getFlagsmith()`.
-                    return self
-                        .call_result_origin(module, callee, packages, depth + 1)
-                        .map(|_| Origin::default());
+                    // An app function that hands out an SDK value: the client
+                    // (`await getFlagsmith()`), or the flag map (`useAllFlags()` returning
+                    // `useFlags()`), as the SDK call made it.
+                    return self.call_result_origin(module, callee, packages, depth + 1);
                 }
                 Some(Origin {
                     name: None,
@@ -74,6 +76,12 @@ impl Project {
                 let name = node.named_child(0)?;
                 self.origin(module, name, packages, depth + 1)
             }
+            // `const useFlag = onPremise ? onPremFlag : useUnleashFlag`: an SDK value on
+            // one side is what the other side stands in for.
+            "ternary_expression" => [Field::Consequence, Field::Alternative]
+                .into_iter()
+                .filter_map(|field| node.child_by(f, field))
+                .find_map(|branch| self.origin(module, branch, packages, depth + 1)),
             "type_annotation" => {
                 let inner = node.named_child(0)?;
                 self.origin(module, inner, packages, depth + 1)
@@ -119,6 +127,7 @@ impl Project {
                 }),
             Binding::Param {
                 type_annotation: Some(annotation),
+                ..
             } => self.origin(module, annotation, packages, depth + 1),
             _ => None,
         }
@@ -308,6 +317,20 @@ impl Project {
                 };
                 self.export_result_origin(target, &name, packages, depth + 1)
             }
+            // `const { useFlags } = require("./flags")`
+            Binding::Destructured {
+                init,
+                property: Some(name),
+                ..
+            } => {
+                let specifier =
+                    require_specifier(module.fields(), unwrap_expression(init), module.bytes())?;
+                if is_package(&specifier, packages) {
+                    return None;
+                }
+                let target = self.import(module, &specifier)?;
+                self.export_result_origin(target, &name, packages, depth + 1)
+            }
             _ => None,
         }
     }
@@ -371,33 +394,9 @@ impl Project {
                 return Some(origin);
             }
         }
-        let body = function.child_by(f, Field::Body)?;
-        if body.kind() != "statement_block" {
-            return self.origin(module, body, packages, depth + 1);
-        }
-        let mut stack = vec![body];
-        while let Some(node) = stack.pop() {
-            if node.kind() == "return_statement" {
-                if let Some(value) = node.named_child(0) {
-                    if let Some(origin) = self.origin(module, value, packages, depth + 1) {
-                        return Some(origin);
-                    }
-                }
-                continue;
-            }
-            // A nested function's returns are its own.
-            if node.id() != body.id()
-                && matches!(
-                    node.kind(),
-                    "function_declaration" | "function_expression" | "arrow_function" | "function"
-                )
-            {
-                continue;
-            }
-            let mut cursor = node.walk();
-            stack.extend(node.named_children(&mut cursor));
-        }
-        None
+        returned_values(f, function)
+            .into_iter()
+            .find_map(|value| self.origin(module, value, packages, depth + 1))
     }
 
     /// Whether the module imports (or requires and destructures) one of `names` from `packages`.

@@ -1,5 +1,8 @@
-//! Import specifiers to files: relative paths, index files, and tsconfig/jsconfig
-//! `baseUrl` and `paths` aliases. Package imports (node_modules) are not followed.
+//! Import specifiers to files: relative paths, index files, tsconfig/jsconfig `baseUrl`
+//! and `paths` aliases, and the packages of the workspace (npm, yarn and pnpm
+//! workspaces, through their `exports`, `module`, `main` and `types`, and `node_modules`
+//! links into the workspace). Other packages (third-party code in node_modules) are not
+//! followed.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -47,7 +50,39 @@ pub struct ModulePaths {
     /// Parsed configs by path: folders under one tsconfig share it.
     aliases_by_config: Mutex<HashMap<PathBuf, Arc<Aliases>>>,
     resolved: Mutex<Resolved>,
+    /// The workspace each folder belongs to, by its root (None: no workspace above it).
+    workspace_of_dir: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Workspaces by root: each package's manifest is read once per run.
+    workspaces: Mutex<HashMap<PathBuf, Arc<Workspace>>>,
 }
+
+/// A workspace's packages by name.
+#[derive(Debug, Default)]
+struct Workspace {
+    packages: HashMap<String, Package>,
+}
+
+/// A package of the workspace: its folder and the manifest fields that map specifiers
+/// to files.
+#[derive(Debug)]
+struct Package {
+    dir: PathBuf,
+    exports: Option<serde_json::Value>,
+    entries: Vec<String>,
+}
+
+/// The conditions of an `exports` map tried in order: a source file is wanted (types
+/// first, as TypeScript resolves), and a target that does not exist is passed over.
+const CONDITIONS: [&str; 8] = [
+    "types",
+    "import",
+    "module",
+    "default",
+    "require",
+    "node",
+    "browser",
+    "development",
+];
 
 impl ModulePaths {
     /// The file `specifier` names when imported from `from_file`, if it is in the project.
@@ -76,7 +111,9 @@ impl ModulePaths {
         {
             return resolve_file(&dir.join(specifier));
         }
-        let aliases = self.aliases_for(dir)?;
+        let Some(aliases) = self.aliases_for(dir) else {
+            return self.resolve_package(dir, specifier);
+        };
         for (pattern, targets) in &aliases.paths {
             let Some(captured) = match_alias(pattern, specifier) else {
                 continue;
@@ -88,8 +125,67 @@ impl ModulePaths {
                 }
             }
         }
-        let base = aliases.base_url.as_ref()?;
-        resolve_file(&base.join(specifier))
+        if let Some(found) = aliases
+            .base_url
+            .as_ref()
+            .and_then(|base| resolve_file(&base.join(specifier)))
+        {
+            return Some(found);
+        }
+        self.resolve_package(dir, specifier)
+    }
+
+    /// A bare specifier naming a package of the workspace, or one linked into
+    /// `node_modules` from inside the project.
+    fn resolve_package(&self, dir: &Path, specifier: &str) -> Option<PathBuf> {
+        let (name, subpath) = split_package(specifier)?;
+        if let Some(workspace) = self.workspace_for(dir) {
+            if let Some(package) = workspace.packages.get(name) {
+                return package.resolve(subpath);
+            }
+        }
+        // A link in node_modules that leads back into the project (yarn/npm workspaces
+        // without a manifest flaglint understood, `file:` dependencies).
+        dir.ancestors().find_map(|ancestor| {
+            let link = ancestor.join("node_modules").join(name);
+            if !link.symlink_metadata().ok()?.file_type().is_symlink() {
+                return None;
+            }
+            let target = link.canonicalize().ok()?;
+            if target.components().any(|c| c.as_os_str() == "node_modules") {
+                return None;
+            }
+            Package::read(&target)?.resolve(subpath)
+        })
+    }
+
+    fn workspace_for(&self, dir: &Path) -> Option<Arc<Workspace>> {
+        let root = {
+            let cached = self
+                .workspace_of_dir
+                .lock()
+                .ok()
+                .and_then(|cache| cache.get(dir).cloned());
+            match cached {
+                Some(root) => root,
+                None => {
+                    let root = dir
+                        .ancestors()
+                        .find(|a| is_workspace_root(a))
+                        .map(Path::to_path_buf);
+                    if let Ok(mut cache) = self.workspace_of_dir.lock() {
+                        cache.insert(dir.to_owned(), root.clone());
+                    }
+                    root
+                }
+            }
+        }?;
+        if let Some(hit) = self.workspaces.lock().ok()?.get(&root) {
+            return Some(hit.clone());
+        }
+        let workspace = Arc::new(Workspace::read(&root));
+        self.workspaces.lock().ok()?.insert(root, workspace.clone());
+        Some(workspace)
     }
 
     fn aliases_for(&self, dir: &Path) -> Option<Arc<Aliases>> {
@@ -122,6 +218,248 @@ impl ModulePaths {
             cache.insert(path, aliases.clone());
         }
         aliases
+    }
+}
+
+/// `@acme/shared/constants` is the package `@acme/shared` and its subpath `constants`.
+fn split_package(specifier: &str) -> Option<(&str, &str)> {
+    let split_at = if specifier.starts_with('@') {
+        let scope_end = specifier.find('/')?;
+        specifier[scope_end + 1..]
+            .find('/')
+            .map(|i| scope_end + 1 + i)
+    } else {
+        specifier.find('/')
+    };
+    match split_at {
+        Some(at) => Some((&specifier[..at], &specifier[at + 1..])),
+        None => Some((specifier, "")),
+    }
+}
+
+/// A folder whose package.json declares `workspaces`, or that holds pnpm-workspace.yaml.
+fn is_workspace_root(dir: &Path) -> bool {
+    if dir.join("pnpm-workspace.yaml").is_file() {
+        return true;
+    }
+    std::fs::read_to_string(dir.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|manifest| manifest.get("workspaces").is_some())
+}
+
+impl Workspace {
+    /// Reads the package globs of the root's manifest (`workspaces`, as an array or as
+    /// `{ "packages": [...] }`) and of pnpm-workspace.yaml, and each package's manifest.
+    fn read(root: &Path) -> Workspace {
+        let mut globs: Vec<String> = Vec::new();
+        if let Some(manifest) = std::fs::read_to_string(root.join("package.json"))
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        {
+            let listed = match manifest.get("workspaces") {
+                Some(serde_json::Value::Array(list)) => Some(list.clone()),
+                Some(serde_json::Value::Object(object)) => {
+                    object.get("packages").and_then(|p| p.as_array()).cloned()
+                }
+                _ => None,
+            };
+            globs.extend(
+                listed
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|g| g.as_str().map(String::from)),
+            );
+        }
+        if let Ok(yaml) = std::fs::read_to_string(root.join("pnpm-workspace.yaml")) {
+            globs.extend(pnpm_packages(&yaml));
+        }
+        let mut packages = HashMap::new();
+        for glob in globs.iter().filter(|g| !g.starts_with('!')) {
+            for dir in expand_workspace_glob(root, glob) {
+                let Some(package) = Package::read(&dir) else {
+                    continue;
+                };
+                if let Some(name) = package_name(&dir) {
+                    packages.entry(name).or_insert(package);
+                }
+            }
+        }
+        Workspace { packages }
+    }
+}
+
+/// The `packages:` list of a pnpm-workspace.yaml (its only key flaglint needs; read line
+/// by line, as pnpm writes it, rather than with a YAML parser).
+fn pnpm_packages(yaml: &str) -> Vec<String> {
+    let mut in_packages = false;
+    let mut found = Vec::new();
+    for line in yaml.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if !line.starts_with([' ', '\t', '-']) {
+            in_packages = trimmed.starts_with("packages:");
+            continue;
+        }
+        if let Some(item) = trimmed.strip_prefix('-').filter(|_| in_packages) {
+            let item = item.split(" #").next().unwrap_or("").trim();
+            found.push(item.trim_matches(['\'', '"']).to_string());
+        }
+    }
+    found
+}
+
+/// The folders a workspace glob names: `packages/*`, `apps/**`, `tools/cli`.
+fn expand_workspace_glob(root: &Path, glob: &str) -> Vec<PathBuf> {
+    let glob = glob.trim_end_matches('/');
+    match glob.split_once('*') {
+        None => vec![root.join(glob)],
+        Some((prefix, _)) => {
+            let base = root.join(prefix.trim_end_matches('/'));
+            let deep = glob.contains("**");
+            let mut found = Vec::new();
+            let mut stack = vec![(base, 0usize)];
+            while let Some((dir, depth)) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let name = entry.file_name();
+                    if !path.is_dir()
+                        || name == "node_modules"
+                        || name.to_string_lossy().starts_with('.')
+                    {
+                        continue;
+                    }
+                    if path.join("package.json").is_file() {
+                        found.push(path.clone());
+                    }
+                    if deep && depth < 4 {
+                        stack.push((path, depth + 1));
+                    }
+                }
+            }
+            found.sort();
+            found
+        }
+    }
+}
+
+fn package_name(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+    manifest.get("name")?.as_str().map(String::from)
+}
+
+impl Package {
+    fn read(dir: &Path) -> Option<Package> {
+        let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
+        let manifest: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let entries = ["types", "typings", "module", "main", "source"]
+            .iter()
+            .filter_map(|field| manifest.get(*field)?.as_str().map(String::from))
+            .collect();
+        Some(Package {
+            dir: dir.to_owned(),
+            exports: manifest.get("exports").cloned(),
+            entries,
+        })
+    }
+
+    /// The source file for `subpath` ("" for the package itself).
+    fn resolve(&self, subpath: &str) -> Option<PathBuf> {
+        if let Some(exports) = &self.exports {
+            let key = if subpath.is_empty() {
+                ".".to_string()
+            } else {
+                format!("./{subpath}")
+            };
+            if let Some(found) = exports_target(exports, &key)
+                .into_iter()
+                .find_map(|target| source_file(&self.dir.join(target)))
+            {
+                return Some(found);
+            }
+        }
+        if subpath.is_empty() {
+            return self
+                .entries
+                .iter()
+                .find_map(|entry| source_file(&self.dir.join(entry)))
+                .or_else(|| resolve_file(&self.dir.join("index")))
+                .or_else(|| resolve_file(&self.dir.join("src/index")));
+        }
+        source_file(&self.dir.join(subpath))
+    }
+}
+
+/// A file flaglint can read, not a declaration file (which holds no values).
+fn source_file(path: &Path) -> Option<PathBuf> {
+    resolve_file(path).filter(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| !crate::parse::is_declaration_file(n))
+    })
+}
+
+/// The targets `exports` gives for a subpath key (`.`, `./constants`), in condition order:
+/// a string, an array of fallbacks, a conditions object, or a subpath map with `*`.
+fn exports_target(exports: &serde_json::Value, key: &str) -> Vec<String> {
+    use serde_json::Value;
+    let subpath_map = match exports {
+        Value::Object(map) if map.keys().any(|k| k.starts_with('.')) => Some(map),
+        _ => None,
+    };
+    let Some(map) = subpath_map else {
+        // The whole value is the package's main export.
+        return if key == "." {
+            condition_targets(exports)
+        } else {
+            Vec::new()
+        };
+    };
+    if let Some(value) = map.get(key) {
+        return condition_targets(value);
+    }
+    // `"./*": "./src/*.ts"`: the longest matching prefix wins.
+    let mut patterns: Vec<(&String, &Value)> =
+        map.iter().filter(|(k, _)| k.contains('*')).collect();
+    patterns.sort_by_key(|(k, _)| std::cmp::Reverse(k.find('*').unwrap_or(0)));
+    for (pattern, value) in patterns {
+        if let Some(captured) = match_alias(pattern, key) {
+            return condition_targets(value)
+                .into_iter()
+                .map(|t| t.replace('*', captured))
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+fn condition_targets(value: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(target) => vec![target.clone()],
+        Value::Array(list) => list.iter().flat_map(condition_targets).collect(),
+        Value::Object(conditions) => {
+            let mut targets: Vec<String> = CONDITIONS
+                .iter()
+                .filter_map(|c| conditions.get(*c))
+                .flat_map(condition_targets)
+                .collect();
+            // Conditions flaglint does not know come last.
+            targets.extend(
+                conditions
+                    .iter()
+                    .filter(|(c, _)| !CONDITIONS.contains(&c.as_str()))
+                    .flat_map(|(_, v)| condition_targets(v)),
+            );
+            targets
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -183,7 +521,7 @@ fn load_aliases(path: &Path, depth: usize) -> Aliases {
 /// `a/b/../c` is `a/c`: a specifier like `"../.."` must still name a folder with an index file,
 /// and a module reached through an alias (`"paths": { "@common/*": ["../common/*"] }`) must
 /// have the same name as when reached by a relative path, or it is parsed once per name.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -182,6 +182,30 @@ impl Project {
         self.load_with(path, || self.read(path))
     }
 
+    /// Keeps a module the scan parsed itself, so that imports of it and later rounds do
+    /// not parse it again; the one already kept, if another worker kept it first.
+    pub fn adopt(&self, module: Module) -> Arc<Module> {
+        let path = module.path.clone();
+        let slot = match self.modules.lock() {
+            Ok(mut modules) => modules.entry(path).or_default().clone(),
+            Err(_) => return Arc::new(module),
+        };
+        let mut module = Some(module);
+        let kept = slot.get_or_init(|| module.take().map(Arc::new)).clone();
+        match (kept, module) {
+            (Some(kept), _) => kept,
+            // The slot holds a failed parse of the same file: keep this one apart.
+            (None, Some(module)) => Arc::new(module),
+            (None, None) => unreachable!("the module was kept or is still here"),
+        }
+    }
+
+    /// The module at `path` if it was parsed already.
+    pub fn parsed(&self, path: &Path) -> Option<Arc<Module>> {
+        let modules = self.modules.lock().ok()?;
+        modules.get(path)?.get()?.clone()
+    }
+
     /// The module at `path`, parsed from what `read` gives the first time it is asked for.
     fn load_with(
         &self,

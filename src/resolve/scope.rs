@@ -26,9 +26,14 @@ pub enum Binding<'t> {
         property: Option<String>,
         constant: bool,
     },
-    /// A function parameter, with its TypeScript annotation when it has one.
+    /// A function parameter: where it stands in which function, its TypeScript
+    /// annotation and its default value when it has them.
     Param {
         type_annotation: Option<Node<'t>>,
+        function: Node<'t>,
+        index: usize,
+        part: ParamPart,
+        default: Option<Node<'t>>,
     },
     Import {
         source: String,
@@ -42,8 +47,24 @@ pub enum Binding<'t> {
     Function {
         node: Node<'t>,
     },
-    /// A class, loop variable or catch parameter: nothing to resolve.
+    /// `class NAME {}`: its methods may be flag helpers.
+    Class {
+        node: Node<'t>,
+    },
+    /// A loop variable or catch parameter: nothing to resolve.
     Opaque,
+}
+
+/// Which part of a parameter a name binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamPart {
+    /// `(key) =>`: the whole argument.
+    Whole,
+    /// `({ flag }) =>`, `({ name: flag }) =>`: one property of an object argument (a JSX
+    /// component's prop).
+    Property(String),
+    /// Deeper in an object or array pattern, or a rest element.
+    Nested,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,13 +112,21 @@ pub(crate) fn declared_in<'t>(
             if let Some(parameter) = scope.child_by(f, Field::Parameter) {
                 return (text(parameter, source) == name).then_some(Binding::Param {
                     type_annotation: None,
+                    function: scope,
+                    index: 0,
+                    part: ParamPart::Whole,
+                    default: None,
                 });
             }
             let parameters = scope.child_by(f, Field::Parameters)?;
             let mut cursor = parameters.walk();
             let found = parameters
                 .named_children(&mut cursor)
-                .find_map(|parameter| declared_by_parameter(f, parameter, name, source));
+                .filter(|p| !matches!(p.kind(), "comment" | "decorator"))
+                .enumerate()
+                .find_map(|(index, parameter)| {
+                    declared_by_parameter(f, scope, index, parameter, name, source)
+                });
             found
         }
         "for_in_statement" => {
@@ -144,7 +173,7 @@ pub(crate) fn declared_by_statement<'t>(
         "class_declaration" | "abstract_class_declaration" => statement
             .child_by(f, Field::Name)
             .filter(|id| text(*id, source) == name)
-            .map(|_| Binding::Opaque),
+            .map(|_| Binding::Class { node: statement }),
         "enum_declaration" => {
             let id = statement.child_by(f, Field::Name)?;
             if text(id, source) != name {
@@ -200,18 +229,28 @@ fn destructured_property(
     name: &str,
     source: &[u8],
 ) -> Option<Option<String>> {
+    destructured_property_and_default(f, pattern, name, source).map(|(property, _)| property)
+}
+
+/// [`destructured_property`], with the property's default value (`{ d = 1 }`).
+fn destructured_property_and_default<'t>(
+    f: &dyn Fields,
+    pattern: Node<'t>,
+    name: &str,
+    source: &[u8],
+) -> Option<(Option<String>, Option<Node<'t>>)> {
     let mut cursor = pattern.walk();
     for child in pattern.named_children(&mut cursor) {
         match child.kind() {
             "shorthand_property_identifier_pattern" if text(child, source) == name => {
-                return Some(Some(name.to_string()));
+                return Some((Some(name.to_string()), None));
             }
             "object_assignment_pattern" => {
                 let left = child.child_by(f, Field::Left)?;
                 if left.kind() == "shorthand_property_identifier_pattern"
                     && text(left, source) == name
                 {
-                    return Some(Some(name.to_string()));
+                    return Some((Some(name.to_string()), child.child_by(f, Field::Right)));
                 }
             }
             "pair_pattern" => {
@@ -221,19 +260,24 @@ fn destructured_property(
                 ) else {
                     continue;
                 };
-                let value = match value.kind() {
-                    "assignment_pattern" => value.child_by(f, Field::Left).unwrap_or(value),
-                    _ => value,
+                let (value, default) = match value.kind() {
+                    "assignment_pattern" => (
+                        value.child_by(f, Field::Left).unwrap_or(value),
+                        value.child_by(f, Field::Right),
+                    ),
+                    _ => (value, None),
                 };
                 if value.kind() == "identifier" && text(value, source) == name {
-                    return Some(Some(property_name(key, source)));
+                    return Some((Some(property_name(key, source)), default));
                 }
                 if pattern_binds_in(f, value, name, source) {
                     // Nested destructuring: bound, but not to one property of the init.
-                    return Some(None);
+                    return Some((None, None));
                 }
             }
-            "rest_pattern" if pattern_binds_in(f, child, name, source) => return Some(None),
+            "rest_pattern" if pattern_binds_in(f, child, name, source) => {
+                return Some((None, None))
+            }
             _ => {}
         }
     }
@@ -242,23 +286,43 @@ fn destructured_property(
 
 fn declared_by_parameter<'t>(
     f: &dyn Fields,
+    function: Node<'t>,
+    index: usize,
     parameter: Node<'t>,
     name: &str,
     source: &[u8],
 ) -> Option<Binding<'t>> {
-    match parameter.kind() {
-        // TypeScript wraps each parameter, with its type and accessibility modifier.
-        "required_parameter" | "optional_parameter" => {
-            let pattern = parameter.child_by(f, Field::Pattern)?;
-            pattern_binds_in(f, pattern, name, source).then(|| Binding::Param {
-                type_annotation: (pattern.kind() == "identifier")
-                    .then(|| parameter.child_by(f, Field::Type))
-                    .flatten(),
+    // TypeScript wraps each parameter, with its type, accessibility modifier and default.
+    let (pattern, type_annotation, default) = match parameter.kind() {
+        "required_parameter" | "optional_parameter" => (
+            parameter.child_by(f, Field::Pattern)?,
+            parameter.child_by(f, Field::Type),
+            parameter.child_by(f, Field::Value),
+        ),
+        "assignment_pattern" => (
+            parameter.child_by(f, Field::Left)?,
+            None,
+            parameter.child_by(f, Field::Right),
+        ),
+        _ => (parameter, None, None),
+    };
+    let binding = |part, default| Binding::Param {
+        type_annotation: type_annotation.filter(|_| part == ParamPart::Whole),
+        function,
+        index,
+        part,
+        default,
+    };
+    match pattern.kind() {
+        "identifier" => (text(pattern, source) == name).then(|| binding(ParamPart::Whole, default)),
+        "object_pattern" => {
+            let (property, default) = destructured_property_and_default(f, pattern, name, source)?;
+            Some(match property {
+                Some(property) => binding(ParamPart::Property(property), default),
+                None => binding(ParamPart::Nested, None),
             })
         }
-        _ => pattern_binds_in(f, parameter, name, source).then_some(Binding::Param {
-            type_annotation: None,
-        }),
+        _ => pattern_binds_in(f, pattern, name, source).then(|| binding(ParamPart::Nested, None)),
     }
 }
 

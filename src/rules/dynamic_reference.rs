@@ -7,7 +7,7 @@ pub const RULE: Rule = Rule {
     default_severity: Severity::Info,
     check,
     summary: "A flag is read with a key that cannot be resolved statically.",
-    what: "Reports each SDK or wrapper call whose key is not a literal, a constant, an enum member or an object-map member flaglint can follow (a parameter, a computed template, a function's result).",
+    what: "Reports each SDK, wrapper or flag-helper call whose key is not a literal, a constant, an enum member or an object-map member flaglint can follow (a computed template, a function's result). A key that is a parameter makes the function a flag helper instead: its call sites are the references.",
     why: "flaglint cannot tell which flag this reads, so it cannot tell whether that flag is stale, undefined or archived, and `unused-flag` can only say \"possibly used\".",
     example: "```ts\nflagsmith.getValue(`banner_copy_${variant}`)\n```",
     fix: "Pass a literal or a constant where you can, or list the possible keys in one object map; otherwise mark the line `// flaglint-ignore dynamic-reference`.",
@@ -23,6 +23,10 @@ fn check(context: &Context, findings: &mut Vec<Finding>) {
             .as_ref()
             .map(|p| format!(" (starts with {p:?})"))
             .unwrap_or_default();
+        let through = match reference.via.first() {
+            Some(helper) => format!(" passed to `{helper}`"),
+            None => String::new(),
+        };
         findings.push(Finding {
             rule: RULE.id,
             severity: RULE.default_severity,
@@ -30,7 +34,7 @@ fn check(context: &Context, findings: &mut Vec<Finding>) {
             location: Some(Location::of(reference)),
             span_len: reference.span,
             message: format!(
-                "flag key {} cannot be resolved statically{prefix}",
+                "flag key {}{through} cannot be resolved statically{prefix}",
                 code(&dynamic.expression)
             ),
             help: "use a literal or a constant key, or mark the line `// flaglint-ignore dynamic-reference`".to_string(),

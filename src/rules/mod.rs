@@ -401,6 +401,7 @@ pub(crate) mod tests {
             case: None,
             span: key.len() + 2,
             shape: "flagsmith.hasFeature()".into(),
+            via: Vec::new(),
         }
     }
 

@@ -1,0 +1,593 @@
+//! The app's own flag helpers, inferred from the code.
+//!
+//! A function is a flag helper when one of its parameters reaches the key of an SDK read
+//! (or of another helper's call): unchanged, inside a template or a concatenation, as a
+//! whole argument, a property of an object argument or a JSX prop. The resolver proves
+//! that flow ([`Key::Param`]); a function that merely takes a string is not a helper.
+//!
+//! The read inside a helper is not a reference of its own: the helper's call sites hold
+//! the keys. So a [`Seed`] (a read whose key is a parameter) becomes a [`Helper`] once the
+//! function around it is named as its callers name it, and [`find_helper_calls`] turns the
+//! helper's call sites into references, resolving each key at the call site. A call site
+//! whose key is itself a parameter of the function around it seeds the next helper: helpers
+//! of helpers are found round by round until none is new.
+//!
+//! A call counts when its callee resolves to the helper's definition (through imports,
+//! re-exports, object namespaces, classes and typed fields, what a hook returns). When the
+//! code cannot say what the callee is (a global, `this.props`, a React context), the call
+//! counts only if its name is the helper's and says it is about flags (see [`flaggy`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tree_sitter::Node;
+
+use super::find::{expression_text, first_line_chars, key_of, position, shape_of};
+use crate::parse::{property_name, text};
+use crate::reference::{Dynamic, RefKind, Reference};
+use crate::resolve::{Key, Module, ParamKey, Project, Target};
+
+/// A read whose key is a parameter of the function around it.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    pub param: ParamKey,
+    /// The SDK (index into the matcher's SDKs) the read goes to in the end.
+    pub sdk: usize,
+    pub case: Option<String>,
+    /// The helpers between this read and the SDK, outermost first.
+    pub via: Vec<String>,
+    /// The dynamic reference the read is when the function around it is no helper.
+    pub fallback: Reference,
+}
+
+/// A flag helper of the app.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Helper {
+    /// The name its call sites use: the function's, the method's or the component's.
+    pub name: String,
+    /// How people name it, for `via`: `Utils.getFlagsmithHasFeature`.
+    pub display: String,
+    /// Where it is defined: the file, the function's byte range (its identity) and line.
+    pub path: PathBuf,
+    pub range: (usize, usize),
+    pub line: usize,
+    /// Which argument holds the key, and how it becomes the service key.
+    pub param: HelperParam,
+    pub sdk: usize,
+    pub case: Option<String>,
+    /// How its call sites read the flag.
+    pub kind: RefKind,
+    /// The helpers between it and the SDK, outermost first (itself not included).
+    pub via: Vec<String>,
+    /// The reads inside it, as the dynamic references they are when nothing calls it.
+    pub reads: Vec<Reference>,
+}
+
+impl Helper {
+    /// What tells helpers apart: the file and the function's range.
+    pub fn id(&self) -> HelperId {
+        (self.path.clone(), self.range)
+    }
+}
+
+/// A helper's file and byte range.
+pub type HelperId = (PathBuf, (usize, usize));
+
+/// [`ParamKey`] without the function's range, which [`Helper`] holds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HelperParam {
+    pub index: usize,
+    pub property: Option<String>,
+    pub default: Option<String>,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+impl HelperParam {
+    fn of(param: &ParamKey) -> HelperParam {
+        HelperParam {
+            index: param.index,
+            property: param.property.clone(),
+            default: param.default.clone(),
+            prefix: param.prefix.clone(),
+            suffix: param.suffix.clone(),
+        }
+    }
+
+    /// The key a call site's own argument key stands for.
+    fn apply(&self, key: Key) -> Key {
+        ParamKey {
+            function: (0, 0),
+            index: self.index,
+            property: self.property.clone(),
+            default: None,
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+        }
+        .apply(key)
+    }
+}
+
+/// Whether a name says it is about flags: the only evidence left when the code does not
+/// say what a callee is. `isFeatureEnabled`, `getFlag`, `useToggle`, `BetaFlag` are;
+/// `isEnabled`, `get`, `check` are not.
+pub fn flaggy(name: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "flag",
+        "feature",
+        "toggle",
+        "experiment",
+        "variant",
+        "gate",
+        "rollout",
+    ];
+    let lower = name.to_ascii_lowercase();
+    WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// Names the functions the seeds are in. A seed whose function has no name callers could
+/// use (a callback, an IIFE) is no helper: its dynamic reference stands.
+pub fn name_seeds(module: &Module, seeds: Vec<Seed>) -> (Vec<Helper>, Vec<Reference>) {
+    let mut helpers: Vec<Helper> = Vec::new();
+    let mut references = Vec::new();
+    for seed in seeds {
+        let named = module
+            .tree
+            .root_node()
+            .descendant_for_byte_range(seed.param.function.0, seed.param.function.1)
+            .and_then(|node| function_at(node, seed.param.function))
+            .and_then(|function| function_name(module, function));
+        let Some((name, display)) = named else {
+            references.push(seed.fallback);
+            continue;
+        };
+        let kind = if name.starts_with("use")
+            && name[3..].chars().next().is_some_and(char::is_uppercase)
+        {
+            RefKind::Hook
+        } else if seed.param.property.is_some()
+            && name.chars().next().is_some_and(char::is_uppercase)
+        {
+            RefKind::Jsx
+        } else {
+            RefKind::Call
+        };
+        let helper = Helper {
+            name,
+            display,
+            path: module.path.clone(),
+            range: seed.param.function,
+            line: seed.fallback.line,
+            param: HelperParam::of(&seed.param),
+            sdk: seed.sdk,
+            case: seed.case,
+            kind,
+            via: seed.via,
+            reads: vec![seed.fallback],
+        };
+        let line = module
+            .tree
+            .root_node()
+            .descendant_for_byte_range(helper.range.0, helper.range.0)
+            .map_or(helper.line, |n| n.start_position().row + 1);
+        let helper = Helper { line, ..helper };
+        match helpers
+            .iter_mut()
+            .find(|h| h.range == helper.range && h.param == helper.param)
+        {
+            Some(known) => known.reads.extend(helper.reads),
+            None => helpers.push(helper),
+        }
+    }
+    (helpers, references)
+}
+
+/// The function node with exactly this range (not a wrapper spanning the same bytes).
+fn function_at(mut node: Node, range: (usize, usize)) -> Option<Node> {
+    loop {
+        if node.start_byte() == range.0 && node.end_byte() == range.1 && is_function(node) {
+            return Some(node);
+        }
+        node = node
+            .parent()
+            .filter(|p| p.start_byte() == range.0 && p.end_byte() == range.1)?;
+    }
+}
+
+fn is_function(node: Node) -> bool {
+    matches!(
+        node.kind(),
+        "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition"
+    )
+}
+
+/// The name callers use for `function`, and the name people know it by (with its object
+/// or class): a declaration's name, the const or property it is assigned to, a method's
+/// name, through `useCallback(...)`, `memo(...)` and the like.
+fn function_name(module: &Module, function: Node) -> Option<(String, String)> {
+    let src = module.source.as_bytes();
+    if matches!(
+        function.kind(),
+        "function_declaration" | "generator_function_declaration"
+    ) {
+        let name = text(field(function, "name")?, src).to_string();
+        return Some((name.clone(), name));
+    }
+    if function.kind() == "method_definition" {
+        let name = property_name(field(function, "name")?, src);
+        let display = match owner_name(module, function.parent()?) {
+            Some(owner) => format!("{owner}.{name}"),
+            None => name.clone(),
+        };
+        return Some((name, display));
+    }
+    // An expression: name it after what holds it.
+    let mut node = function;
+    loop {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "variable_declarator" => {
+                let name = field(parent, "name")?;
+                if name.kind() != "identifier" {
+                    return None;
+                }
+                let name = text(name, src).to_string();
+                return Some((name.clone(), name));
+            }
+            "pair" => {
+                let name = property_name(field(parent, "key")?, src);
+                let display = match owner_name(module, parent.parent()?) {
+                    Some(owner) => format!("{owner}.{name}"),
+                    None => name.clone(),
+                };
+                return Some((name, display));
+            }
+            "public_field_definition" | "field_definition" => {
+                let name = property_name(
+                    field(parent, "name").or_else(|| field(parent, "property"))?,
+                    src,
+                );
+                let display = match owner_name(module, parent.parent()?) {
+                    Some(owner) => format!("{owner}.{name}"),
+                    None => name.clone(),
+                };
+                return Some((name, display));
+            }
+            "assignment_expression" => {
+                // `module.exports.isOn = (key) => ...`, `exports.isOn = ...`
+                let left = field(parent, "left")?;
+                let name = match left.kind() {
+                    "member_expression" => text(field(left, "property")?, src).to_string(),
+                    "identifier" => text(left, src).to_string(),
+                    _ => return None,
+                };
+                return Some((name.clone(), name));
+            }
+            "export_statement" => {
+                // `export default (key) => ...`: callers name the import; the file's stem
+                // is what they usually call it.
+                let stem = module.path.file_stem()?.to_str()?;
+                let stem = stem.strip_suffix(".d").unwrap_or(stem).to_string();
+                return Some((stem.clone(), stem));
+            }
+            "arguments" => {
+                // `useCallback((key) => ..., [])`, `memo((props) => ...)`: the call is
+                // what gets named.
+                let call = parent.parent()?;
+                let callee = field(call, "function")?;
+                let callee = text(callee, src);
+                let passes_through = ["useCallback", "memo", "forwardRef", "observer"]
+                    .iter()
+                    .any(|w| callee == *w || callee.ends_with(&format!(".{w}")));
+                if !passes_through {
+                    return None;
+                }
+                node = call;
+            }
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                node = parent;
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
+    node.child_by_field_name(name)
+}
+
+/// The name of the object literal or class a member belongs to: `Utils` for
+/// `const Utils = { ... }` and `Object.assign({}, Base, { ... })`, the class's name.
+fn owner_name(module: &Module, container: Node) -> Option<String> {
+    let src = module.source.as_bytes();
+    match container.kind() {
+        "class_body" => {
+            let class = container.parent()?;
+            class
+                .child_by_field_name("name")
+                .map(|n| text(n, src).to_string())
+        }
+        "object" => {
+            let mut node = container;
+            loop {
+                let parent = node.parent()?;
+                match parent.kind() {
+                    "variable_declarator" => {
+                        return parent
+                            .child_by_field_name("name")
+                            .filter(|n| n.kind() == "identifier")
+                            .map(|n| text(n, src).to_string());
+                    }
+                    "arguments"
+                    | "call_expression"
+                    | "parenthesized_expression"
+                    | "as_expression"
+                    | "satisfies_expression" => node = parent,
+                    _ => return None,
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The helpers found so far, by the name their call sites use.
+#[derive(Debug, Default, Clone)]
+pub struct HelperTable {
+    by_name: BTreeMap<String, Vec<Helper>>,
+}
+
+impl HelperTable {
+    /// Adds the helpers not known yet; returns those.
+    pub fn add(&mut self, helpers: Vec<Helper>) -> Vec<Helper> {
+        let mut added = Vec::new();
+        for helper in helpers {
+            let known = self.by_name.entry(helper.name.clone()).or_default();
+            if known.iter().any(|h| {
+                h.path == helper.path && h.range == helper.range && h.param == helper.param
+            }) {
+                continue;
+            }
+            known.push(helper.clone());
+            added.push(helper);
+        }
+        added
+    }
+
+    /// The reads inside helpers whose call sites were never looked for (the rounds ran
+    /// out): they stand as the dynamic references they are. A helper that was looked for
+    /// and that nothing calls reads no flag: its reads are not references.
+    pub fn unsearched_reads(&self, unsearched: &[Helper]) -> Vec<Reference> {
+        unsearched
+            .iter()
+            .flat_map(|h| h.reads.iter().cloned())
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Helper> {
+        self.by_name.values().flatten()
+    }
+
+    fn named(&self, name: &str) -> &[Helper] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What a helper round found in one file.
+#[derive(Default)]
+pub struct HelperCalls {
+    pub references: Vec<Reference>,
+    pub seeds: Vec<Seed>,
+    /// The helpers it calls.
+    pub called: Vec<HelperId>,
+}
+
+/// The call sites of `helpers` in one parsed file: calls (`isOn(k)`, `Utils.isOn(k)`,
+/// `this.flags.isOn(k)`) and JSX elements (`<Feature name="k">`) of a helper.
+pub fn find_helper_calls(
+    project: &Project,
+    module: &Arc<Module>,
+    file: &str,
+    helpers: &HelperTable,
+    sdk_names: &[String],
+) -> HelperCalls {
+    let source = module.source.as_bytes();
+    let mut found = HelperCalls::default();
+    let mut targets: HashMap<(usize, usize), Target> = HashMap::new();
+    let mut stack = vec![module.tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let mut walk = node.walk();
+        stack.extend(node.named_children(&mut walk));
+        let (callee, name) = match node.kind() {
+            "call_expression" => {
+                let Some(callee) = node.child_by_field_name("function") else {
+                    continue;
+                };
+                let name = match callee.kind() {
+                    "identifier" => callee,
+                    "member_expression" => match callee.child_by_field_name("property") {
+                        Some(property) => property,
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                (callee, text(name, source))
+            }
+            "jsx_opening_element" | "jsx_self_closing_element" => {
+                let Some(name) = node.child_by_field_name("name") else {
+                    continue;
+                };
+                let last = match name.kind() {
+                    "member_expression" => name.child_by_field_name("property").unwrap_or(name),
+                    _ => name,
+                };
+                (name, text(last, source))
+            }
+            _ => continue,
+        };
+        let candidates = helpers.named(name);
+        if candidates.is_empty() {
+            continue;
+        }
+        let target = targets
+            .entry((callee.start_byte(), callee.end_byte()))
+            .or_insert_with(|| project.callee_target(module, callee))
+            .clone();
+        for helper in candidates {
+            let calls_it = match &target {
+                Target::Function { path, range } => {
+                    same_file(path, &helper.path) && *range == helper.range
+                }
+                Target::Unknown => flaggy(&helper.name),
+                Target::Other => false,
+            };
+            if !calls_it {
+                continue;
+            }
+            let is_jsx = node.kind() != "call_expression";
+            if is_jsx != (helper.kind == RefKind::Jsx) && helper.param.property.is_none() {
+                continue;
+            }
+            found.called.push(helper.id());
+            call_site(
+                project, module, file, node, is_jsx, helper, sdk_names, &mut found,
+            );
+        }
+    }
+    found
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+}
+
+/// The reference (or the next seed) one call site of `helper` makes.
+#[allow(clippy::too_many_arguments)]
+fn call_site(
+    project: &Project,
+    module: &Module,
+    file: &str,
+    site: Node,
+    is_jsx: bool,
+    helper: &Helper,
+    sdk_names: &[String],
+    found: &mut HelperCalls,
+) {
+    let source = module.source.as_bytes();
+    let (key_node, key) = match argument(site, is_jsx, &helper.param, source) {
+        Some(node) => (node, key_of(project, module, node)),
+        // Left out: the parameter's default, if it has one.
+        None => match &helper.param.default {
+            Some(default) => (site, Key::Known(default.clone())),
+            None => return,
+        },
+    };
+    let key = helper.param.apply(key);
+    let via: Vec<String> = std::iter::once(helper.display.clone())
+        .chain(helper.via.iter().cloned())
+        .collect();
+    let (line, column) = position(key_node, source);
+    let reference = |key: Option<String>, dynamic: Option<Dynamic>| Reference {
+        file: file.to_string(),
+        line,
+        column,
+        key,
+        dynamic,
+        sdk: sdk_names.get(helper.sdk).cloned().unwrap_or_default(),
+        kind: helper.kind,
+        case: helper.case.clone(),
+        span: first_line_chars(key_node, source),
+        shape: shape_of(site, source),
+        via: via.clone(),
+    };
+    match key {
+        Key::Known(key) => found.references.push(reference(Some(key), None)),
+        Key::Param(param) => found.seeds.push(Seed {
+            param,
+            sdk: helper.sdk,
+            case: helper.case.clone(),
+            via: via.clone(),
+            fallback: reference(
+                None,
+                Some(Dynamic {
+                    expression: expression_text(key_node, source),
+                    prefix: None,
+                }),
+            ),
+        }),
+        other => found.references.push(reference(
+            None,
+            Some(Dynamic {
+                expression: expression_text(key_node, source),
+                prefix: other.known_prefix(),
+            }),
+        )),
+    }
+}
+
+/// The node holding a call site's key: the argument at the parameter's index (or its
+/// property, in an object literal), or the JSX attribute named by the parameter's property.
+fn argument<'t>(
+    site: Node<'t>,
+    is_jsx: bool,
+    param: &HelperParam,
+    source: &[u8],
+) -> Option<Node<'t>> {
+    if is_jsx {
+        let property = param.property.as_deref()?;
+        let mut cursor = site.walk();
+        let attribute = site.named_children(&mut cursor).find(|a| {
+            a.kind() == "jsx_attribute"
+                && a.named_child(0)
+                    .is_some_and(|n| text(n, source) == property)
+        })?;
+        let value = attribute.named_child(1)?;
+        return match value.kind() {
+            "jsx_expression" => value.named_child(0),
+            _ => Some(value),
+        };
+    }
+    let arguments = site.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let argument = arguments
+        .named_children(&mut cursor)
+        .filter(|a| a.kind() != "comment")
+        .nth(param.index)?;
+    match &param.property {
+        None => Some(argument),
+        Some(property) => {
+            if argument.kind() != "object" {
+                return None;
+            }
+            let mut cursor = argument.walk();
+            let entry = argument
+                .named_children(&mut cursor)
+                .find(|entry| match entry.kind() {
+                    "pair" => entry
+                        .child_by_field_name("key")
+                        .is_some_and(|k| property_name(k, source) == *property),
+                    "shorthand_property_identifier" => text(*entry, source) == property,
+                    _ => false,
+                })?;
+            match entry.kind() {
+                "pair" => entry.child_by_field_name("value"),
+                _ => Some(entry),
+            }
+        }
+    }
+}
