@@ -133,6 +133,9 @@ pub struct UploadArgs {
 pub struct PullArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// Print how many requests the read took and which way it went, on standard error.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 fn parse_now(text: &str) -> Result<Timestamp, String> {
@@ -176,7 +179,8 @@ pub struct ScanArgs {
     /// Skip files and folders matching this glob (repeatable; adds to [scan] exclude).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Print what the scan read and where the time went, on standard error.
+    /// Print what the scan read and where the time went (and for `check`, what reading the
+    /// flag service took), on standard error.
     #[arg(long)]
     pub stats: bool,
 }
@@ -268,7 +272,8 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     // Config mistakes surface before any network.
     let severities = crate::check::severities(config)?;
     let ignore = crate::check::ignore_globs(&config.rules.ignore)?;
-    let plan = SourcePlan::from_config(config)?;
+    let mut plan = SourcePlan::from_config(config)?;
+    plan.stats = args.scan.stats;
     let baseline = match &args.baseline {
         Some(path) => Some(Baseline::read(path)?),
         None => None,
@@ -377,10 +382,7 @@ pub(crate) fn load_flags(
     } else if let Some(fresh) = plan.fresh_snapshot(Timestamp::now()) {
         fresh
     } else {
-        let live = source::live_source(plan, config)?;
-        let mut flags = live
-            .fetch()
-            .with_context(|| format!("cannot read flags from {}", live.name()))?;
+        let mut flags = source::read_live(plan, config)?;
         flags.fetched_at.get_or_insert_with(Timestamp::now);
         source::write_snapshot(&plan.snapshot, &flags)?;
         (flags, Origin::Live)
@@ -392,14 +394,12 @@ pub(crate) fn load_flags(
 fn pull(args: PullArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let config = Config::discover(args.common.config.as_deref(), &cwd)?;
-    let plan = SourcePlan::from_config(&config)?;
+    let mut plan = SourcePlan::from_config(&config)?;
+    plan.stats = args.stats;
     if plan.provider == "file" {
         anyhow::bail!("provider = \"file\" reads a local file; there is nothing to pull");
     }
-    let live = source::live_source(&plan, &config)?;
-    let mut flags = live
-        .fetch()
-        .with_context(|| format!("cannot read flags from {}", live.name()))?;
+    let mut flags = source::read_live(&plan, &config)?;
     if flags.fetched_at.is_none() {
         flags.fetched_at = Some(Timestamp::now());
     }
@@ -415,7 +415,7 @@ fn pull(args: PullArgs) -> Result<ExitCode> {
             path.display(),
             report::refs::plural(flags.flags.len(), "flag"),
             report::refs::plural(flags.environments.len(), "environment"),
-            live.name()
+            flags.provider
         );
     }
     Ok(ExitCode::SUCCESS)

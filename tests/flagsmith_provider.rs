@@ -2,6 +2,8 @@
 //! the expected `FlagSet`, every page must be read, and every failure must end as an error
 //! that names the endpoint and the fix, and never the key.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/flagset.rs"]
 mod flagset;
 #[path = "support/replay.rs"]
@@ -16,7 +18,7 @@ use flaglint::provider::flagsmith::{
 use flaglint::provider::{FlagSource, ProviderError};
 use flagset::state;
 use jiff::Timestamp;
-use replay::{recorded_json, Replay, Reply, API_KEY};
+use replay::{recorded_json, Hang, Replay, Reply, API_KEY};
 use serde_json::{json, Value};
 
 const DEV_KEY: &str = "QSAyYKKJNkCQfL4gDiTarS";
@@ -40,6 +42,7 @@ fn options(replay: &Replay) -> FlagsmithOptions {
         environments: Vec::new(),
         retry_base: Duration::from_millis(5),
         timeout: Duration::from_secs(10),
+        deadline: Duration::from_secs(30),
     }
 }
 
@@ -697,7 +700,156 @@ fn a_service_that_does_not_answer_in_time_fails() {
         error.to_string().contains("no response within 150 ms"),
         "{error}"
     );
+    assert!(
+        error
+            .to_string()
+            .ends_with("raise `timeout` in [service], or use the last snapshot with --offline"),
+        "{error}"
+    );
     assert_eq!(replay.count("GET", PROJECTS), 4);
+}
+
+#[test]
+fn a_service_that_never_answers_fails_at_the_deadline() {
+    let hang = Hang::start();
+    let started = Instant::now();
+    let error = fetch_err(FlagsmithOptions {
+        base_url: format!("{}/api/v1/", hang.origin()),
+        timeout: Duration::from_millis(300),
+        deadline: Duration::from_secs(1),
+        ..options_without_server()
+    });
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    assert!(
+        matches!(error, ProviderError::Deadline { requests: 4, .. }),
+        "{error:?}"
+    );
+    // Three full attempts, then the last one gets only what is left of the second.
+    assert_eq!(hang.connections(), 4);
+    // What is left for the last attempt depends on the scheduler.
+    let message = error.to_string();
+    let (head, tail) = message.split_once("within ").unwrap();
+    let (head, tail) = (
+        head.to_owned() + "within ",
+        tail.split_once("within ").unwrap(),
+    );
+    let left = tail.1.split_once(" ms;").unwrap();
+    let message = format!("{head}{}within N ms;{}", tail.0, left.1);
+    insta::assert_snapshot!(message, @"GET /api/v1/projects/: the read did not finish within its 1 s deadline after 4 request(s); its last attempt got no response within N ms; the service is slow or not answering: check it, raise `deadline` in [service], or use the last snapshot with --offline");
+}
+
+#[test]
+fn a_retry_the_deadline_would_cut_off_is_not_waited_for() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        TAGS,
+        Reply::recorded("error_429__throttled__apikey.json").header("Retry-After", "5"),
+    );
+    let started = Instant::now();
+    let error = fetch_err(FlagsmithOptions {
+        deadline: Duration::from_secs(2),
+        ..options(&replay)
+    });
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(matches!(error, ProviderError::Deadline { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("GET /api/v1/projects/1/tags/: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("its last attempt got HTTP 429 asking to wait 5 s"),
+        "{message}"
+    );
+    assert_eq!(replay.count("GET", TAGS), 1);
+}
+
+#[test]
+fn the_deadline_covers_the_whole_read_not_one_request() {
+    let replay = Replay::start();
+    // Every request answers within its timeout, but together they outlast the deadline.
+    for target in [PROJECTS, ENVIRONMENTS, TAGS, DEV_FEATURES] {
+        let reply = match target {
+            PROJECTS => Reply::recorded("projects_list__apikey.json"),
+            ENVIRONMENTS => Reply::recorded("environments_list__apikey.json"),
+            TAGS => Reply::recorded("tags_list.json"),
+            _ => Reply::recorded("features_list__env_development.json"),
+        };
+        replay.respond("GET", target, reply.delay(Duration::from_millis(300)));
+    }
+    let error = fetch_err(FlagsmithOptions {
+        timeout: Duration::from_secs(5),
+        deadline: Duration::from_millis(700),
+        ..options(&replay)
+    });
+    assert!(matches!(error, ProviderError::Deadline { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("GET /api/v1/projects/1/tags/: "),
+        "{error}"
+    );
+    assert_eq!(replay.count("GET", DEV_FEATURES), 0);
+}
+
+#[test]
+fn a_hanging_service_error_gives_the_snapshot_age_and_offline() {
+    let hang = Hang::start();
+    let dir = flagsmith_repo(
+        &format!("{}/api/v1/", hang.origin()),
+        "timeout = \"200ms\"\ndeadline = \"500ms\"\ncache_ttl = \"1h\"\n",
+    );
+    let key = [("FLAGSMITH_API_KEY", API_KEY)];
+    let check = || cli::flaglint_with(dir.path(), &["check"], &key);
+
+    let started = Instant::now();
+    let output = check();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = cli::stderr(&output);
+    assert!(
+        stderr.starts_with("error: cannot read flags from flagsmith: GET /api/v1/projects/: the read did not finish within its 500 ms deadline"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("there is no snapshot yet (.flaglint/snapshot.json), so `--offline` has nothing to read"),
+        "{stderr}"
+    );
+
+    // A snapshot older than cache_ttl: check asks the service, and names the snapshot's age.
+    let fetched = Timestamp::now() - jiff::SignedDuration::from_hours(3);
+    std::fs::create_dir_all(dir.path().join(".flaglint")).unwrap();
+    std::fs::write(
+        dir.path().join(".flaglint/snapshot.json"),
+        json!({"provider": "flagsmith", "fetched_at": fetched.to_string(), "flags": []})
+            .to_string(),
+    )
+    .unwrap();
+    let stderr = cli::stderr(&check());
+    assert!(
+        stderr.contains("the snapshot .flaglint/snapshot.json is 3 h old (from "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`--offline` reads it without the service"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(API_KEY) && !stderr.contains(KEY_SECRET));
+}
+
+/// Options for a test that brings its own server.
+fn options_without_server() -> FlagsmithOptions {
+    FlagsmithOptions {
+        api_key: API_KEY.to_owned(),
+        project: "Web App".to_owned(),
+        retry_base: Duration::from_millis(5),
+        ..FlagsmithOptions::default()
+    }
 }
 
 #[test]
@@ -1150,4 +1302,24 @@ fn a_huge_audit_log_is_searched_per_open_flag() {
         assert_eq!(replay.count("GET", &search(name)), 1, "{name}");
     }
     assert_eq!(replay.requests().len(), 13);
+}
+
+/// A repository reading the recorded flags, whose flaglint.toml points at `url` with the
+/// `[service]` lines `extra` added.
+fn flagsmith_repo(url: &str, extra: &str) -> tempfile::TempDir {
+    cli::repo_text(&[
+        (
+            "flaglint.toml",
+            &format!(
+                "[service]\nprovider = \"flagsmith\"\nurl = \"{url}\"\nproject = \"Web App\"\n{extra}"
+            ),
+        ),
+        (
+            "src/app.ts",
+            "import flagsmith from 'flagsmith';\n\
+             flagsmith.hasFeature('legacy_banner');\n\
+             flagsmith.hasFeature('dark_mode');\n\
+             flagsmith.hasFeature('new_checkout');\n",
+        ),
+    ])
 }

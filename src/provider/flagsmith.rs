@@ -46,6 +46,8 @@ pub struct FlagsmithOptions {
     pub retry_base: Duration,
     /// Per request, connecting and reading included.
     pub timeout: Duration,
+    /// The whole read, every request and retry, from the first request on.
+    pub deadline: Duration,
 }
 
 provider_options!(FlagsmithOptions {

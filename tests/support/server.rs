@@ -308,6 +308,69 @@ fn choose(state: &mut State, seen: &Seen) -> Reply {
     }
 }
 
+/// A server that accepts connections, takes what is sent and never answers: a service hung
+/// behind its load balancer. It holds every connection until dropped.
+pub struct Hang {
+    origin: String,
+    accepted: Arc<Mutex<Vec<std::net::TcpStream>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Hang {
+    pub fn start() -> Hang {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let origin = format!("http://{}", listener.local_addr().expect("an address"));
+        // Polled, so that dropping the server ends the thread.
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = {
+            let (accepted, stop) = (Arc::clone(&accepted), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    match listener.accept() {
+                        Ok((stream, _)) => accepted
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(stream),
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            })
+        };
+        Hang {
+            origin,
+            accepted,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Connections accepted so far (each one a request left unanswered).
+    pub fn connections(&self) -> usize {
+        self.accepted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+}
+
+impl Drop for Hang {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// `GET /a?x=1&y=2` with the query decoded and sorted, for comparing request lines.
 pub fn normalize_line(line: &str) -> String {
     let (method, target) = line.split_once(' ').unwrap_or(("", line));
