@@ -18,7 +18,7 @@
 #![allow(dead_code)]
 
 #[path = "server.rs"]
-mod server;
+pub mod server;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
