@@ -185,7 +185,11 @@ fn shown(path: &Path) -> String {
         .to_string()
 }
 
-/// `[service] timeout` and `deadline`: a duration above zero, or the default.
+/// The longest `[service] timeout` or `deadline`: longer is a typo, and far longer would
+/// overflow the clock arithmetic of the HTTP client.
+const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `[service] timeout` and `deadline`: a duration above zero and at most a day, or the default.
 fn positive_duration(
     config: &Config,
     key: &str,
@@ -198,12 +202,13 @@ fn positive_duration(
     parse_duration(text.get_ref())
         .filter(|d| !d.is_zero())
         .and_then(|d| Duration::try_from(d).ok())
+        .filter(|d| *d <= MAX_WAIT)
         .ok_or_else(|| {
             config
                 .error_at(
                     text.span(),
                     format!(
-                        "invalid {key} {:?}: write a duration above zero, like \"15s\", \"500ms\" or \"2m\"",
+                        "invalid {key} {:?}: write a duration above zero and at most a day, like \"15s\", \"500ms\" or \"2m\"",
                         text.get_ref()
                     ),
                 )
@@ -428,6 +433,10 @@ mod tests {
             err.starts_with("flaglint.toml:3:12: invalid deadline \"0s\""),
             "{err}"
         );
+        let err = plan("[service]\nprovider = \"flagsmith\"\ndeadline = \"9999999h\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at most a day"), "{err}");
         let err = plan("[service]\nprovider = \"flagsmith\"\ntimeouts = \"1s\"\n")
             .unwrap_err()
             .to_string();
