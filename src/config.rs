@@ -65,6 +65,10 @@ pub struct ServiceConfig {
     pub file: Option<String>,
     pub snapshot: Option<String>,
     pub cache_ttl: Option<Spanned<String>>,
+    /// Per request to the service.
+    pub timeout: Option<Spanned<String>>,
+    /// For the whole read of the service.
+    pub deadline: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

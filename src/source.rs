@@ -6,14 +6,17 @@
 //! nothing else: that is what lets a pre-commit hook answer without the network.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use jiff::{SignedDuration, Timestamp};
+use toml::Spanned;
 
 use crate::config::Config;
 use crate::finding::FlagOrigin;
 use crate::flag::FlagSet;
 use crate::provider::flagsmith::{self, Flagsmith, FlagsmithOptions};
+use crate::provider::http::{DEFAULT_DEADLINE, DEFAULT_TIMEOUT};
 use crate::provider::FlagSource;
 
 pub const DEFAULT_SNAPSHOT: &str = ".flaglint/snapshot.json";
@@ -32,6 +35,12 @@ pub struct SourcePlan {
     pub cache_ttl: SignedDuration,
     /// Environments to check, by name; empty: all.
     pub environments: Vec<String>,
+    /// `[service] timeout`: one request.
+    pub timeout: Duration,
+    /// `[service] deadline`: the whole read.
+    pub deadline: Duration,
+    /// Print what the read cost and which way it went (`--stats`).
+    pub stats: bool,
 }
 
 impl SourcePlan {
@@ -72,6 +81,8 @@ impl SourcePlan {
                 )
             })?,
         };
+        let timeout = positive_duration(config, "timeout", &service.timeout, DEFAULT_TIMEOUT)?;
+        let deadline = positive_duration(config, "deadline", &service.deadline, DEFAULT_DEADLINE)?;
         if provider == "file" && service.file.is_none() {
             bail!("provider = \"file\" needs file = \"flags.toml\" in [service]");
         }
@@ -81,7 +92,34 @@ impl SourcePlan {
             snapshot: base.join(service.snapshot.as_deref().unwrap_or(DEFAULT_SNAPSHOT)),
             cache_ttl,
             environments: service.environments.clone(),
+            timeout,
+            deadline,
+            stats: false,
         })
+    }
+
+    /// What `--offline` would read instead of the service, for a message about a service
+    /// that did not answer.
+    pub fn offline_hint(&self, now: Timestamp) -> String {
+        let path = shown(&self.snapshot);
+        match read_snapshot(&self.snapshot) {
+            Ok(flags) => match flags.fetched_at {
+                Some(fetched) => format!(
+                    "the snapshot {path} is {} (from {}): `--offline` reads it without the service",
+                    describe_age(now.duration_since(fetched).max(SignedDuration::ZERO)),
+                    fetched.strftime("%Y-%m-%d %H:%M UTC")
+                ),
+                None => format!(
+                    "the snapshot {path} (of unknown age): `--offline` reads it without the service"
+                ),
+            },
+            Err(_) if self.snapshot.exists() => format!(
+                "the snapshot {path} is unreadable, so `--offline` cannot help; run `flaglint pull` once the service answers"
+            ),
+            Err(_) => format!(
+                "there is no snapshot yet ({path}), so `--offline` has nothing to read; run `flaglint pull` once the service answers"
+            ),
+        }
     }
 
     /// A usable snapshot younger than `cache_ttl`, if there is one.
@@ -151,16 +189,84 @@ pub fn load_flags(
     } else if let Some(fresh) = plan.fresh_snapshot(Timestamp::now()) {
         fresh
     } else {
-        let live = live_source(plan, config)?;
-        let mut flags = live
-            .fetch()
-            .with_context(|| format!("cannot read flags from {}", live.name()))?;
+        let mut flags = read_live(plan, config)?;
         flags.fetched_at.get_or_insert_with(Timestamp::now);
         write_snapshot(&plan.snapshot, &flags)?;
         (flags, FlagOrigin::Live)
     };
     plan.select_environments(&mut flags)?;
     Ok((flags, origin))
+}
+
+/// A path as the user would write it: relative to the current folder when inside it.
+fn shown(path: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.display().to_string();
+    };
+    let canonical = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
+    [cwd, canonical]
+        .iter()
+        .find_map(|dir| path.strip_prefix(dir).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The longest `[service] timeout` or `deadline`: longer is a typo, and far longer would
+/// overflow the clock arithmetic of the HTTP client.
+const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `[service] timeout` and `deadline`: a duration above zero and at most a day, or the default.
+fn positive_duration(
+    config: &Config,
+    key: &str,
+    value: &Option<Spanned<String>>,
+    default: Duration,
+) -> Result<Duration> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    parse_duration(text.get_ref())
+        .filter(|d| !d.is_zero())
+        .and_then(|d| Duration::try_from(d).ok())
+        .filter(|d| *d <= MAX_WAIT)
+        .ok_or_else(|| {
+            config
+                .error_at(
+                    text.span(),
+                    format!(
+                        "invalid {key} {:?}: write a duration above zero and at most a day, like \"15s\", \"500ms\" or \"2m\"",
+                        text.get_ref()
+                    ),
+                )
+                .into()
+        })
+}
+
+/// Reads the live service for `plan`, credentials from the environment, printing what the
+/// read cost under `--stats`. A service that does not answer gets an error that also says
+/// what `--offline` would read instead.
+pub fn read_live(plan: &SourcePlan, config: &Config) -> Result<FlagSet> {
+    let live = live_source(plan, config)?;
+    match live.fetch() {
+        Ok(flags) => {
+            if plan.stats {
+                if let Some(stats) = live.stats() {
+                    eprint!("{stats}");
+                }
+            }
+            Ok(flags)
+        }
+        Err(error) if error.is_unavailable() => Err(anyhow!(
+            "cannot read flags from {}: {error}; {}",
+            live.name(),
+            plan.offline_hint(Timestamp::now())
+        )),
+        Err(error) => {
+            Err(anyhow::Error::new(error)
+                .context(format!("cannot read flags from {}", live.name())))
+        }
+    }
 }
 
 /// Flagsmith's options from the config and the environment (`FLAGSMITH_API_KEY`,
@@ -170,6 +276,8 @@ pub fn flagsmith_options(plan: &SourcePlan, config: &Config) -> FlagsmithOptions
         api_key: std::env::var(flagsmith::API_KEY_VAR).unwrap_or_default(),
         project: config.service.project.clone().unwrap_or_default(),
         environments: plan.environments.clone(),
+        timeout: plan.timeout,
+        deadline: plan.deadline,
         ..FlagsmithOptions::default()
     };
     if let Some(url) = service_url(config) {
@@ -205,6 +313,8 @@ pub fn live_source(plan: &SourcePlan, config: &Config) -> Result<Box<dyn FlagSou
                 api_token: std::env::var(TOKEN_VAR).unwrap_or_default(),
                 project: config.service.project.clone().unwrap_or_default(),
                 environments: plan.environments.clone(),
+                timeout: plan.timeout,
+                deadline: plan.deadline,
                 ..UnleashOptions::default()
             })?))
         }
@@ -214,6 +324,8 @@ pub fn live_source(plan: &SourcePlan, config: &Config) -> Result<Box<dyn FlagSou
                 api_token: std::env::var(TOKEN_VAR).unwrap_or_default(),
                 project: config.service.project.clone().unwrap_or_default(),
                 environments: plan.environments.clone(),
+                timeout: plan.timeout,
+                deadline: plan.deadline,
                 ..LaunchDarklyOptions::default()
             };
             if let Some(url) = service_url(config) {
@@ -227,6 +339,8 @@ pub fn live_source(plan: &SourcePlan, config: &Config) -> Result<Box<dyn FlagSou
                 api_key: std::env::var(TOKEN_VAR).unwrap_or_default(),
                 project: config.service.project.clone().unwrap_or_default(),
                 environments: plan.environments.clone(),
+                timeout: plan.timeout,
+                deadline: plan.deadline,
                 ..GrowthBookOptions::default()
             };
             if let Some(url) = service_url(config) {
@@ -311,6 +425,70 @@ mod tests {
         assert_eq!(parse_duration("1h"), Some(SignedDuration::from_hours(1)));
         assert_eq!(parse_duration("30m"), Some(SignedDuration::from_mins(30)));
         assert_eq!(parse_duration("soon"), None);
+    }
+
+    fn plan(toml: &str) -> Result<SourcePlan> {
+        let config = Config::parse(toml, Path::new("flaglint.toml"))?;
+        SourcePlan::from_config(&config)
+    }
+
+    #[test]
+    fn timeout_and_deadline_default_for_ci_and_parse_as_written() {
+        let defaults = plan("[service]\nprovider = \"flagsmith\"\n").unwrap();
+        assert_eq!(defaults.timeout, Duration::from_secs(15));
+        assert_eq!(defaults.deadline, Duration::from_secs(60));
+        let set =
+            plan("[service]\nprovider = \"flagsmith\"\ntimeout = \"300ms\"\ndeadline = \"2m\"\n")
+                .unwrap();
+        assert_eq!(set.timeout, Duration::from_millis(300));
+        assert_eq!(set.deadline, Duration::from_secs(120));
+    }
+
+    #[test]
+    fn a_bad_or_zero_timeout_points_at_the_value() {
+        let err = plan("[service]\nprovider = \"flagsmith\"\ntimeout = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("flaglint.toml:3:11: invalid timeout \"soon\""),
+            "{err}"
+        );
+        let err = plan("[service]\nprovider = \"flagsmith\"\ndeadline = \"0s\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("flaglint.toml:3:12: invalid deadline \"0s\""),
+            "{err}"
+        );
+        let err = plan("[service]\nprovider = \"flagsmith\"\ndeadline = \"9999999h\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at most a day"), "{err}");
+        let err = plan("[service]\nprovider = \"flagsmith\"\ntimeouts = \"1s\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("flaglint.toml:3:1:"), "{err}");
+    }
+
+    #[test]
+    fn the_offline_hint_gives_the_snapshot_age_or_says_there_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut plan = plan("[service]\nprovider = \"flagsmith\"\n").unwrap();
+        plan.snapshot = dir.path().join("snapshot.json");
+        let now: Timestamp = "2026-11-25T12:00:00Z".parse().unwrap();
+        let hint = plan.offline_hint(now);
+        assert!(hint.contains("there is no snapshot yet"), "{hint}");
+        let flags = FlagSet {
+            fetched_at: Some("2026-11-25T09:00:00Z".parse().unwrap()),
+            ..FlagSet::default()
+        };
+        write_snapshot(&plan.snapshot, &flags).unwrap();
+        let hint = plan.offline_hint(now);
+        assert!(
+            hint.contains("is 3 h old (from 2026-11-25 09:00 UTC)"),
+            "{hint}"
+        );
+        assert!(hint.contains("`--offline` reads it"), "{hint}");
     }
 
     #[test]

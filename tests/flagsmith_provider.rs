@@ -2,6 +2,8 @@
 //! the expected `FlagSet`, every page must be read, and every failure must end as an error
 //! that names the endpoint and the fix, and never the key.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/flagset.rs"]
 mod flagset;
 #[path = "support/replay.rs"]
@@ -13,10 +15,10 @@ use flaglint::flag::FlagSet;
 use flaglint::provider::flagsmith::{
     CodeReference, CodeReferenceScan, Flagsmith, FlagsmithOptions,
 };
-use flaglint::provider::{FlagSource, ProviderError};
+use flaglint::provider::{FlagSource, ProviderError, ReadStats};
 use flagset::state;
 use jiff::Timestamp;
-use replay::{recorded_json, Replay, Reply, API_KEY};
+use replay::{recorded_json, Hang, Replay, Reply, API_KEY};
 use serde_json::{json, Value};
 
 const DEV_KEY: &str = "QSAyYKKJNkCQfL4gDiTarS";
@@ -40,6 +42,7 @@ fn options(replay: &Replay) -> FlagsmithOptions {
         environments: Vec::new(),
         retry_base: Duration::from_millis(5),
         timeout: Duration::from_secs(10),
+        deadline: Duration::from_secs(30),
     }
 }
 
@@ -209,7 +212,8 @@ fn recorded_project_maps_to_expected_flagset() {
             format!("GET {STAGING_FEATURES}"),
             format!("GET /api/v1/environments/{STAGING_KEY}/featurestates/"),
             format!("GET {PROD_FEATURES}"),
-            format!("GET /api/v1/environments/{PROD_KEY}/featurestates/"),
+            // One multivariate feature: its own rows are one request, like the list's first page.
+            format!("GET /api/v1/environments/{PROD_KEY}/featurestates/?feature=5"),
             format!("GET {V1_AUDIT}"),
         ]
     );
@@ -224,7 +228,7 @@ fn recorded_project_maps_to_expected_flagset() {
 #[test]
 fn a_multivariate_flag_all_on_one_option_serves_that_option() {
     let replay = Replay::start();
-    let mut states = recorded_json("env_featurestates__production__apikey.json");
+    let mut states = recorded_json("env_featurestates__production__feature_button_color.json");
     let row = states["results"]
         .as_array_mut()
         .unwrap()
@@ -235,7 +239,7 @@ fn a_multivariate_flag_all_on_one_option_serves_that_option() {
     row["multivariate_feature_state_values"][1]["percentage_allocation"] = json!(100.0);
     replay.respond(
         "GET",
-        &format!("/api/v1/environments/{PROD_KEY}/featurestates/"),
+        &format!("/api/v1/environments/{PROD_KEY}/featurestates/?feature=5"),
         Reply::value(200, &states),
     );
 
@@ -279,6 +283,99 @@ fn a_v2_environment_reads_splits_per_feature_when_that_is_cheaper() {
             format!("GET /api/v1/environments/{PROD_KEY}/featurestates/?feature=5"),
         ]
     );
+}
+
+/// Production's features with welcome_message multivariate too (no share of its own in the
+/// recorded rows, so it serves its control value), and the Production-only options.
+fn two_multivariate_features(replay: &Replay) -> FlagsmithOptions {
+    let options_of_button = recorded_json("features_list__env_production.json")["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "button_color")
+        .unwrap()["multivariate_options"]
+        .clone();
+    let features = features_with(
+        "features_list__env_production.json",
+        "welcome_message",
+        json!({ "multivariate_options": options_of_button }),
+    );
+    replay.respond("GET", PROD_FEATURES, Reply::value(200, &features));
+    FlagsmithOptions {
+        environments: vec!["Production".to_owned()],
+        ..options(replay)
+    }
+}
+
+/// Production's recorded feature-state rows, split into a first page (without button_color's
+/// row) whose `next` leads to a second page holding it, with `count` as given.
+fn paged_production_rows(replay: &Replay, count: u64) {
+    let rows = recorded_json("env_featurestates__production__apikey.json")["results"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let (button, others): (Vec<Value>, Vec<Value>) =
+        rows.into_iter().partition(|r| r["feature"] == 5);
+    let list = format!("/api/v1/environments/{PROD_KEY}/featurestates/");
+    replay.respond(
+        "GET",
+        &list,
+        Reply::value(
+            200,
+            &json!({"count": count, "previous": null, "results": others,
+                    "next": format!("http://127.0.0.1:8000{list}?page=2")}),
+        ),
+    );
+    replay.respond(
+        "GET",
+        &format!("{list}?page=2"),
+        Reply::value(
+            200,
+            &json!({"count": count, "next": null, "results": button,
+                    "previous": format!("http://127.0.0.1:8000{list}")}),
+        ),
+    );
+}
+
+#[test]
+fn several_multivariate_features_read_the_list_when_it_is_one_page() {
+    let replay = Replay::start();
+    let set = fetch_ok(two_multivariate_features(&replay));
+    assert!(state(&set, "button_color", "Production").split);
+    assert!(!state(&set, "welcome_message", "Production").split);
+    let lines = replay.request_lines();
+    assert_eq!(
+        lines[3..],
+        [
+            format!("GET {PROD_FEATURES}"),
+            format!("GET /api/v1/environments/{PROD_KEY}/featurestates/"),
+        ]
+    );
+}
+
+#[test]
+fn a_long_feature_state_list_is_left_for_the_features_its_first_page_missed() {
+    let replay = Replay::start();
+    // 1,000 pages of 8: button_color's row, not on page 1, is one call away.
+    paged_production_rows(&replay, 8_000);
+    let set = fetch_ok(two_multivariate_features(&replay));
+    assert!(state(&set, "button_color", "Production").split);
+    let list = format!("/api/v1/environments/{PROD_KEY}/featurestates/");
+    assert_eq!(replay.count("GET", &format!("{list}?page=2")), 0);
+    assert_eq!(replay.count("GET", &format!("{list}?feature=5")), 1);
+    assert_eq!(replay.count("GET", &format!("{list}?feature=4")), 0);
+}
+
+#[test]
+fn a_short_feature_state_list_is_read_on() {
+    let replay = Replay::start();
+    // Two pages: the second one is no dearer than the call for button_color.
+    paged_production_rows(&replay, 16);
+    let set = fetch_ok(two_multivariate_features(&replay));
+    assert!(state(&set, "button_color", "Production").split);
+    let list = format!("/api/v1/environments/{PROD_KEY}/featurestates/");
+    assert_eq!(replay.count("GET", &format!("{list}?page=2")), 1);
+    assert_eq!(replay.count("GET", &format!("{list}?feature=5")), 0);
 }
 
 #[test]
@@ -697,7 +794,156 @@ fn a_service_that_does_not_answer_in_time_fails() {
         error.to_string().contains("no response within 150 ms"),
         "{error}"
     );
+    assert!(
+        error
+            .to_string()
+            .ends_with("raise `timeout` in [service], or use the last snapshot with --offline"),
+        "{error}"
+    );
     assert_eq!(replay.count("GET", PROJECTS), 4);
+}
+
+#[test]
+fn a_service_that_never_answers_fails_at_the_deadline() {
+    let hang = Hang::start();
+    let started = Instant::now();
+    let error = fetch_err(FlagsmithOptions {
+        base_url: format!("{}/api/v1/", hang.origin()),
+        timeout: Duration::from_millis(300),
+        deadline: Duration::from_secs(1),
+        ..options_without_server()
+    });
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    assert!(
+        matches!(error, ProviderError::Deadline { requests: 4, .. }),
+        "{error:?}"
+    );
+    // Three full attempts, then the last one gets only what is left of the second.
+    assert_eq!(hang.connections(), 4);
+    // What is left for the last attempt depends on the scheduler.
+    let message = error.to_string();
+    let (head, tail) = message.split_once("within ").unwrap();
+    let (head, tail) = (
+        head.to_owned() + "within ",
+        tail.split_once("within ").unwrap(),
+    );
+    let left = tail.1.split_once(" ms;").unwrap();
+    let message = format!("{head}{}within N ms;{}", tail.0, left.1);
+    insta::assert_snapshot!(message, @"GET /api/v1/projects/: the read did not finish within its 1 s deadline after 4 request(s); its last attempt got no response within N ms; the service is slow or not answering: check it, raise `deadline` in [service], or use the last snapshot with --offline");
+}
+
+#[test]
+fn a_retry_the_deadline_would_cut_off_is_not_waited_for() {
+    let replay = Replay::start();
+    replay.respond(
+        "GET",
+        TAGS,
+        Reply::recorded("error_429__throttled__apikey.json").header("Retry-After", "5"),
+    );
+    let started = Instant::now();
+    let error = fetch_err(FlagsmithOptions {
+        deadline: Duration::from_secs(2),
+        ..options(&replay)
+    });
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(matches!(error, ProviderError::Deadline { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("GET /api/v1/projects/1/tags/: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("its last attempt got HTTP 429 asking to wait 5 s"),
+        "{message}"
+    );
+    assert_eq!(replay.count("GET", TAGS), 1);
+}
+
+#[test]
+fn the_deadline_covers_the_whole_read_not_one_request() {
+    let replay = Replay::start();
+    // Every request answers within its timeout, but together they outlast the deadline.
+    for target in [PROJECTS, ENVIRONMENTS, TAGS, DEV_FEATURES] {
+        let reply = match target {
+            PROJECTS => Reply::recorded("projects_list__apikey.json"),
+            ENVIRONMENTS => Reply::recorded("environments_list__apikey.json"),
+            TAGS => Reply::recorded("tags_list.json"),
+            _ => Reply::recorded("features_list__env_development.json"),
+        };
+        replay.respond("GET", target, reply.delay(Duration::from_millis(300)));
+    }
+    let error = fetch_err(FlagsmithOptions {
+        timeout: Duration::from_secs(5),
+        deadline: Duration::from_millis(700),
+        ..options(&replay)
+    });
+    assert!(matches!(error, ProviderError::Deadline { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("GET /api/v1/projects/1/tags/: "),
+        "{error}"
+    );
+    assert_eq!(replay.count("GET", DEV_FEATURES), 0);
+}
+
+#[test]
+fn a_hanging_service_error_gives_the_snapshot_age_and_offline() {
+    let hang = Hang::start();
+    let dir = flagsmith_repo(
+        &format!("{}/api/v1/", hang.origin()),
+        "timeout = \"200ms\"\ndeadline = \"500ms\"\ncache_ttl = \"1h\"\n",
+    );
+    let key = [("FLAGSMITH_API_KEY", API_KEY)];
+    let check = || cli::flaglint_with(dir.path(), &["check"], &key);
+
+    let started = Instant::now();
+    let output = check();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = cli::stderr(&output);
+    assert!(
+        stderr.starts_with("error: cannot read flags from flagsmith: GET /api/v1/projects/: the read did not finish within its 500 ms deadline"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("there is no snapshot yet (.flaglint/snapshot.json), so `--offline` has nothing to read"),
+        "{stderr}"
+    );
+
+    // A snapshot older than cache_ttl: check asks the service, and names the snapshot's age.
+    let fetched = Timestamp::now() - jiff::SignedDuration::from_hours(3);
+    std::fs::create_dir_all(dir.path().join(".flaglint")).unwrap();
+    std::fs::write(
+        dir.path().join(".flaglint/snapshot.json"),
+        json!({"provider": "flagsmith", "fetched_at": fetched.to_string(), "flags": []})
+            .to_string(),
+    )
+    .unwrap();
+    let stderr = cli::stderr(&check());
+    assert!(
+        stderr.contains("the snapshot .flaglint/snapshot.json is 3 h old (from "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`--offline` reads it without the service"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(API_KEY) && !stderr.contains(KEY_SECRET));
+}
+
+/// Options for a test that brings its own server.
+fn options_without_server() -> FlagsmithOptions {
+    FlagsmithOptions {
+        api_key: API_KEY.to_owned(),
+        project: "Web App".to_owned(),
+        retry_base: Duration::from_millis(5),
+        ..FlagsmithOptions::default()
+    }
 }
 
 #[test]
@@ -945,12 +1191,42 @@ fn upload_failure_is_an_error() {
     );
 }
 
-#[test]
-fn edge_projects_count_identity_overrides_per_feature() {
-    let replay = Replay::start();
+/// The recorded project as an Edge project in `migration` (`None`: a server too old to say).
+/// Its feature lists are the recorded ones, which hold the identity-override counts: what a
+/// migrated Edge project's lists hold too, Flagsmith counting them in DynamoDB instead.
+fn edge_project(replay: &Replay, migration: Option<&str>) {
     let mut projects = recorded_json("projects_list__apikey.json");
     projects[0]["enable_dynamo_db"] = json!(true);
+    projects[0]["use_edge_identities"] = json!(true);
+    projects[0]["migration_status"] = json!("MIGRATION_COMPLETED");
+    match migration {
+        Some(status) => projects[0]["edge_v2_migration_status"] = json!(status),
+        None => {
+            projects[0]
+                .as_object_mut()
+                .unwrap()
+                .remove("edge_v2_migration_status");
+        }
+    }
     replay.respond("GET", PROJECTS, Reply::value(200, &projects));
+}
+
+/// An Edge project not yet migrated: the feature lists' identity counts are null (Flagsmith's
+/// `get_overrides_data` skips them), and only `edge-identity-overrides` has them, here dark_mode's
+/// two in Development.
+fn edge_project_not_migrated(replay: &Replay, migration: Option<&str>) {
+    edge_project(replay, migration);
+    for (target, file) in [
+        (DEV_FEATURES, "features_list__env_development.json"),
+        (STAGING_FEATURES, "features_list__env_staging.json"),
+        (PROD_FEATURES, "features_list__env_production.json"),
+    ] {
+        let mut body = recorded_json(file);
+        for feature in body["results"].as_array_mut().unwrap() {
+            feature["num_identity_overrides"] = Value::Null;
+        }
+        replay.respond("GET", target, Reply::value(200, &body));
+    }
     replay.respond(
         "GET",
         &format!("/api/v1/environments/{DEV_KEY}/edge-identity-overrides?feature=7"),
@@ -963,25 +1239,208 @@ fn edge_projects_count_identity_overrides_per_feature() {
             Reply::json(200, r#"{"results": []}"#),
         );
     }
+}
 
-    let set = fetch_ok(options(&replay));
+fn edge_requests(replay: &Replay) -> Vec<String> {
+    replay
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/edge-identity-overrides"))
+        .map(|r| r.line())
+        .collect()
+}
+
+fn stats_of(flagsmith: &Flagsmith) -> ReadStats {
+    flagsmith.stats().expect("stats after a successful fetch")
+}
+
+#[test]
+fn an_edge_project_with_the_migration_complete_makes_no_edge_identity_overrides_request() {
+    let replay = Replay::start();
+    edge_project(&replay, Some("COMPLETE"));
+
+    let flagsmith = Flagsmith::new(options(&replay)).unwrap();
+    let set = flagsmith.fetch().unwrap();
+    assert_eq!(edge_requests(&replay), Vec::<String>::new());
     assert_eq!(
         state(&set, "dark_mode", "Development").identity_overrides,
         2
     );
-    // On Edge the feature list's num_identity_overrides is not the source (it is null there).
+    assert_eq!(state(&set, "dark_mode", "Staging").identity_overrides, 1);
     assert_eq!(
         state(&set, "welcome_message", "Development").identity_overrides,
-        0
+        1
     );
-    assert_eq!(state(&set, "dark_mode", "Staging").identity_overrides, 0);
-    let edge_calls = replay
-        .requests()
+    // The same ten requests as a Core project.
+    assert_eq!(replay.requests().len(), 10);
+    let stats = stats_of(&flagsmith);
+    assert_eq!(stats.requests, 10);
+    insta::assert_snapshot!(stats.notes.join("\n"), @"identity overrides: counted by the features list (an Edge project whose edge_v2_migration_status is COMPLETE, so Flagsmith counts them)");
+}
+
+#[test]
+fn a_core_project_counts_identity_overrides_from_the_features_list() {
+    let replay = Replay::start();
+    let flagsmith = Flagsmith::new(options(&replay)).unwrap();
+    let set = flagsmith.fetch().unwrap();
+    assert_eq!(edge_requests(&replay), Vec::<String>::new());
+    assert_eq!(
+        state(&set, "dark_mode", "Development").identity_overrides,
+        2
+    );
+    insta::assert_snapshot!(stats_of(&flagsmith).notes.join("\n"), @"identity overrides: counted by the features list (a Core project: enable_dynamo_db is false)");
+}
+
+#[test]
+fn an_edge_project_not_migrated_asks_only_for_the_flags_that_need_it() {
+    // INCOMPLETE is "identity overrides skipped"; a server too old to say cannot be trusted either.
+    for migration in [
+        Some("NOT_STARTED"),
+        Some("IN_PROGRESS"),
+        Some("INCOMPLETE"),
+        None,
+    ] {
+        let replay = Replay::start();
+        edge_project_not_migrated(&replay, migration);
+
+        let flagsmith = Flagsmith::new(options(&replay)).unwrap();
+        let set = flagsmith.fetch().unwrap();
+        // Asked: the three flags that otherwise serve one result everywhere (new_checkout and
+        // legacy_banner in every environment; dark_mode only until Development shows two).
+        // Not asked: api_timeout_ms and welcome_message (values differ between environments),
+        // button_color (split), beta_dashboard (segment override), old_search (archived),
+        // payments_kill_switch (permanent).
+        let edge = |key: &str, feature: u64| {
+            format!("GET /api/v1/environments/{key}/edge-identity-overrides?feature={feature}")
+        };
+        assert_eq!(
+            edge_requests(&replay),
+            [
+                edge(DEV_KEY, 1),
+                edge(STAGING_KEY, 1),
+                edge(PROD_KEY, 1),
+                edge(DEV_KEY, 2),
+                edge(STAGING_KEY, 2),
+                edge(PROD_KEY, 2),
+                edge(DEV_KEY, 7),
+            ],
+            "{migration:?}"
+        );
+        assert_eq!(
+            state(&set, "dark_mode", "Development").identity_overrides,
+            2
+        );
+        assert_eq!(replay.requests().len(), 10 + 7);
+        let stats = stats_of(&flagsmith);
+        assert_eq!(stats.requests, 17);
+        assert!(
+            stats.notes[0].starts_with(
+                "identity overrides: asked with edge-identity-overrides for the 3 of 9 flags \
+                 that otherwise serve one result everywhere, in 7 requests"
+            ),
+            "{}",
+            stats.notes[0]
+        );
+        let status = migration.unwrap_or("not given");
+        assert!(
+            stats.notes[0].contains(&format!(
+                "edge_v2_migration_status is {status}, not COMPLETE"
+            )),
+            "{}",
+            stats.notes[0]
+        );
+    }
+}
+
+#[test]
+fn identity_overrides_found_either_way_keep_a_flag_from_being_stale() {
+    let not_migrated = Replay::start();
+    edge_project_not_migrated(&not_migrated, Some("IN_PROGRESS"));
+    let migrated = Replay::start();
+    edge_project(&migrated, Some("COMPLETE"));
+    for replay in [&not_migrated, &migrated] {
+        let dir = flagsmith_repo(&replay.base_url(), "");
+        let output = cli::flaglint_with(
+            dir.path(),
+            &["check", "--now", "2026-12-31", "--format", "json"],
+            &[("FLAGSMITH_API_KEY", API_KEY)],
+        );
+        assert_eq!(output.status.code(), Some(1), "{}", cli::stderr(&output));
+        let stale = stale_flags(&output);
+        // Both are off everywhere since November; dark_mode is on for two identities.
+        assert!(stale.contains(&"legacy_banner".to_owned()), "{stale:?}");
+        assert!(!stale.contains(&"dark_mode".to_owned()), "{stale:?}");
+    }
+}
+
+/// The flags `check --format json` reports as stale.
+fn stale_flags(output: &std::process::Output) -> Vec<String> {
+    let json: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", cli::stdout(output)));
+    json["findings"]
+        .as_array()
+        .unwrap()
         .iter()
-        .filter(|r| r.path.ends_with("/edge-identity-overrides"))
-        .count();
-    assert_eq!(edge_calls, 9 * 3);
-    assert_eq!(replay.requests().len(), 10 + 27);
+        .filter(|f| f["rule"] == "stale-flag")
+        .map(|f| f["flag"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A repository reading the recorded flags, whose flaglint.toml points at `url` with the
+/// `[service]` lines `extra` added.
+fn flagsmith_repo(url: &str, extra: &str) -> tempfile::TempDir {
+    cli::repo_text(&[
+        (
+            "flaglint.toml",
+            &format!(
+                "[service]\nprovider = \"flagsmith\"\nurl = \"{url}\"\nproject = \"Web App\"\n{extra}"
+            ),
+        ),
+        (
+            "src/app.ts",
+            "import flagsmith from 'flagsmith';\n\
+             flagsmith.hasFeature('legacy_banner');\n\
+             flagsmith.hasFeature('dark_mode');\n\
+             flagsmith.hasFeature('new_checkout');\n",
+        ),
+    ])
+}
+
+#[test]
+fn check_stats_say_which_way_identity_overrides_were_read() {
+    let replay = Replay::start();
+    edge_project_not_migrated(&replay, Some("NOT_STARTED"));
+    let dir = flagsmith_repo(&replay.base_url(), "");
+    let key = [("FLAGSMITH_API_KEY", API_KEY)];
+    let output = cli::flaglint_with(
+        dir.path(),
+        &["check", "--now", "2026-12-31", "--stats"],
+        &key,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", cli::stderr(&output));
+    let stderr = cli::stderr(&output);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("stats: flagsmith: "))
+        .collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("stats: flagsmith: 17 requests in ")
+            && lines[0].ends_with(" s, one at a time"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!(lines[1], @"stats: flagsmith: identity overrides: asked with edge-identity-overrides for the 3 of 9 flags that otherwise serve one result everywhere, in 7 requests (an Edge project whose edge_v2_migration_status is NOT_STARTED, not COMPLETE: the features list cannot count them until the migration completes, and overrides it has not copied yet are missed)");
+
+    // Without --stats, pull and check say nothing of it; `pull --stats` does.
+    let pulled = cli::flaglint_with(dir.path(), &["pull"], &key);
+    assert!(pulled.status.success(), "{}", cli::stderr(&pulled));
+    assert!(!cli::stderr(&pulled).contains("stats:"));
+    let pulled = cli::flaglint_with(dir.path(), &["pull", "--stats"], &key);
+    assert!(
+        cli::stderr(&pulled).contains("stats: flagsmith: identity overrides: asked"),
+        "{}",
+        cli::stderr(&pulled)
+    );
 }
 
 #[test]
@@ -1001,7 +1460,11 @@ fn a_v2_feature_without_last_modified_uses_its_newest_live_version() {
     legacy["last_modified_in_current_environment"] = Value::Null;
     replay.respond("GET", PROD_FEATURES, Reply::value(200, &body));
 
-    let set = fetch_ok(options(&replay));
+    // Production alone: api_timeout_ms serves 6000 to everyone there, so its age matters.
+    let set = fetch_ok(FlagsmithOptions {
+        environments: vec!["Production".to_owned()],
+        ..options(&replay)
+    });
     assert_eq!(
         state(&set, "api_timeout_ms", "Production").last_changed,
         Some(ts("2026-11-24T22:52:48.135628Z"))
@@ -1025,7 +1488,34 @@ fn a_v2_feature_without_last_modified_uses_its_newest_live_version() {
         ),
         1
     );
-    assert_eq!(replay.requests().len(), 12);
+    assert_eq!(replay.requests().len(), 7);
+}
+
+#[test]
+fn versions_are_asked_only_for_flags_judged_by_age() {
+    let replay = Replay::start();
+    let body = features_with(
+        "features_list__env_production.json",
+        "api_timeout_ms",
+        json!({"last_modified_in_current_environment": null}),
+    );
+    replay.respond("GET", PROD_FEATURES, Reply::value(200, &body));
+
+    // Across all three environments api_timeout_ms serves 3000 in two and 6000 in one: no
+    // rule asks when it last changed, so its versions are not read.
+    let set = fetch_ok(options(&replay));
+    assert_eq!(
+        state(&set, "api_timeout_ms", "Production").last_changed,
+        None
+    );
+    assert_eq!(
+        replay.count(
+            "GET",
+            "/api/v1/environments/3/features/3/versions/?page_size=999"
+        ),
+        0
+    );
+    assert_eq!(replay.requests().len(), 10);
 }
 
 #[test]
@@ -1145,9 +1635,11 @@ fn a_huge_audit_log_is_searched_per_open_flag() {
         state(&set, "legacy_banner", "Staging").last_changed,
         Some(ts("2026-11-24T22:52:00.913369Z"))
     );
-    // Only the flags that serve one result everywhere, are not archived and not permanent.
-    for name in ["new_checkout", "legacy_banner", "api_timeout_ms"] {
+    // Only the flags that serve the same one result everywhere, are not archived and not
+    // permanent: api_timeout_ms serves 3000 in Development and Staging but 6000 in Production.
+    for name in ["new_checkout", "legacy_banner"] {
         assert_eq!(replay.count("GET", &search(name)), 1, "{name}");
     }
-    assert_eq!(replay.requests().len(), 13);
+    assert_eq!(replay.count("GET", &search("api_timeout_ms")), 0);
+    assert_eq!(replay.requests().len(), 12);
 }

@@ -101,7 +101,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     // Config mistakes surface before any network.
     let severities = exemptions::severities(config)?;
     let ignore = exemptions::ignore_globs(&config.rules.ignore)?;
-    let plan = SourcePlan::from_config(config)?;
+    let mut plan = SourcePlan::from_config(config)?;
+    plan.stats = args.scan.stats;
     let baseline = match &args.baseline {
         Some(path) => Some(Baseline::read(path)?),
         None => None,

@@ -107,7 +107,8 @@ pub struct ScanArgs {
     /// Skip files and folders matching this glob (repeatable; adds to [scan] exclude).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Print what the scan read and where the time went, on standard error.
+    /// Print what the scan read and where the time went (and for `check`, what reading the
+    /// flag service took), on standard error.
     #[arg(long)]
     pub stats: bool,
 }

@@ -15,19 +15,20 @@ use crate::source::{self, SourcePlan};
 pub struct PullArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// Print how many requests the read took and which way it went, on standard error.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 pub fn run(args: PullArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let config = Config::discover(args.common.config.as_deref(), &cwd)?;
-    let plan = SourcePlan::from_config(&config)?;
+    let mut plan = SourcePlan::from_config(&config)?;
+    plan.stats = args.stats;
     if plan.provider == "file" {
         anyhow::bail!("provider = \"file\" reads a local file; there is nothing to pull");
     }
-    let live = source::live_source(&plan, &config)?;
-    let mut flags = live
-        .fetch()
-        .with_context(|| format!("cannot read flags from {}", live.name()))?;
+    let mut flags = source::read_live(&plan, &config)?;
     if flags.fetched_at.is_none() {
         flags.fetched_at = Some(Timestamp::now());
     }
@@ -43,7 +44,7 @@ pub fn run(args: PullArgs) -> Result<ExitCode> {
             path.display(),
             plural(flags.flags.len(), "flag"),
             plural(flags.environments.len(), "environment"),
-            live.name()
+            flags.provider
         );
     }
     Ok(ExitCode::SUCCESS)

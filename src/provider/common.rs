@@ -13,7 +13,7 @@ use super::{Detail, ProviderError};
 pub(super) const MAX_PAGES: usize = 5_000;
 
 /// For a provider's options struct, whose fields are `base_url`, a secret (named by
-/// `secret`), `project`, `environments`, `retry_base` and `timeout`: `Default` (with the
+/// `secret`), `project`, `environments`, `retry_base`, `timeout` and `deadline`: `Default` (with the
 /// given base URL and project), a `Debug` that shows the secret as `***`, and `client`, which
 /// builds the HTTP client and moves the secret into it.
 macro_rules! provider_options {
@@ -32,7 +32,8 @@ macro_rules! provider_options {
                     project: ($project).to_owned(),
                     environments: Vec::new(),
                     retry_base: std::time::Duration::from_millis(500),
-                    timeout: std::time::Duration::from_secs(30),
+                    timeout: $crate::provider::http::DEFAULT_TIMEOUT,
+                    deadline: $crate::provider::http::DEFAULT_DEADLINE,
                 }
             }
         }
@@ -46,6 +47,7 @@ macro_rules! provider_options {
                     .field("environments", &self.environments)
                     .field("retry_base", &self.retry_base)
                     .field("timeout", &self.timeout)
+                    .field("deadline", &self.deadline)
                     .finish()
             }
         }
@@ -70,6 +72,7 @@ macro_rules! provider_options {
                     },
                     $crate::provider::http::HttpOptions {
                         timeout: self.timeout,
+                        deadline: Some(self.deadline),
                         retry_base: self.retry_base,
                         ..$crate::provider::http::HttpOptions::default()
                     },

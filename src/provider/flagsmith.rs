@@ -2,11 +2,15 @@
 //! and uploads code-reference scans.
 //!
 //! Works against SaaS and self-hosted instances alike (configurable base URL, Admin API key
-//! auth). Requests are chosen to cover every feature with list endpoints; per-feature calls
-//! are made only where no list carries the data (see `Flagsmith`'s `fetch`). The shapes and
-//! quirks relied on are those recorded in `fixtures/flagsmith-api/README.md`.
+//! auth). Requests are chosen to cover every feature with list endpoints at the largest page
+//! each honours, so their number stays flat as a project grows; per-feature calls are made
+//! only where no list carries the data, and only for the flags the rules would judge on it
+//! (see `Flagsmith`'s `fetch`). The shapes and quirks relied on are those recorded in
+//! `fixtures/flagsmith-api/README.md`; which list honours `page_size` and which counts
+//! identity overrides are from Flagsmith's source (README "What Flagsmith is asked").
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -15,7 +19,7 @@ use serde_json::Value;
 
 use super::common::{find_project, person_name, provider_options, Project};
 use super::http::JsonClient;
-use super::{FlagSource, ProviderError};
+use super::{FlagSource, ProviderError, ReadStats};
 use crate::flag::{EnvState, Flag, FlagSet};
 
 /// Flagsmith SaaS; a self-hosted instance is `https://<host>/api/v1/`.
@@ -23,11 +27,14 @@ pub const DEFAULT_BASE_URL: &str = "https://api.flagsmith.com/api/v1/";
 /// Where the caller reads the Admin API key from; named in authentication errors.
 pub const API_KEY_VAR: &str = "FLAGSMITH_API_KEY";
 
-/// The server's maximum, for the lists that honour `page_size` (features, versions, audit).
+/// The server's maximum, for the lists that honour `page_size` (features, versions, audit:
+/// Flagsmith's `CustomPagination`). The others (environments, tags, feature states) page at
+/// the server's default whatever `page_size` says: 999 on SaaS and in the Docker image
+/// (production settings), 10 on development settings.
 const PAGE_SIZE: &str = "999";
 const PAGE_SIZE_N: u64 = 999;
-/// The page size the server imposes on feature-state lists, whatever `page_size` says.
-const FIXED_PAGE_SIZE: usize = 10;
+/// The edge v2 migration state under which the features list counts Edge identity overrides.
+const MIGRATION_COMPLETE: &str = "COMPLETE";
 /// Shares below this are float noise (100 - 33.3 - 33.3 - 33.4), not a variant being served.
 const SHARE_EPSILON: f64 = 1e-9;
 
@@ -46,6 +53,8 @@ pub struct FlagsmithOptions {
     pub retry_base: Duration,
     /// Per request, connecting and reading included.
     pub timeout: Duration,
+    /// The whole read, every request and retry, from the first request on.
+    pub deadline: Duration,
 }
 
 provider_options!(FlagsmithOptions {
@@ -79,6 +88,39 @@ pub struct CodeReference {
 pub struct Flagsmith {
     options: FlagsmithOptions,
     client: JsonClient,
+    /// Of the last successful fetch.
+    stats: Mutex<Option<ReadStats>>,
+}
+
+/// Where a project's identity-override counts come from (Flagsmith's `get_overrides_data`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum IdentityCounts {
+    /// The features list's `num_identity_overrides`: Core projects count them in the
+    /// database, and Edge projects whose v2 identity-override migration is `COMPLETE`
+    /// count them in DynamoDB.
+    FeatureList { edge: bool },
+    /// An Edge project not yet migrated: the list leaves them null whatever there is, so
+    /// `edge-identity-overrides` is asked per feature, for the flags that need it.
+    PerFeature { migration: String },
+}
+
+impl IdentityCounts {
+    fn of(project: &ApiProject) -> IdentityCounts {
+        let migration = project.edge_v2_migration_status.as_deref().unwrap_or("");
+        if !project.enable_dynamo_db {
+            IdentityCounts::FeatureList { edge: false }
+        } else if migration == MIGRATION_COMPLETE {
+            IdentityCounts::FeatureList { edge: true }
+        } else {
+            IdentityCounts::PerFeature {
+                migration: if migration.is_empty() {
+                    "not given".to_owned()
+                } else {
+                    migration.to_owned()
+                },
+            }
+        }
+    }
 }
 
 impl Flagsmith {
@@ -86,7 +128,11 @@ impl Flagsmith {
     pub fn new(mut options: FlagsmithOptions) -> Result<Self, ProviderError> {
         let base = options.base_url.clone();
         let client = options.client(&base, "Api-Key", API_KEY_VAR)?;
-        Ok(Flagsmith { options, client })
+        Ok(Flagsmith {
+            options,
+            client,
+            stats: Mutex::new(None),
+        })
     }
 
     /// Uploads a code-reference scan for the configured project. Sending the same scan
@@ -154,7 +200,7 @@ impl Flagsmith {
     /// The default (no segment, no identity) feature-state rows of one environment, by
     /// feature id, where they are needed: v1 environments need them for `updated_at`
     /// (and get the multivariate split with it); v2 environments only for the split of
-    /// multivariate features, read as one list or per feature, whichever costs fewer requests.
+    /// multivariate features.
     fn feature_states(
         &self,
         env: &ApiEnvironment,
@@ -166,58 +212,102 @@ impl Flagsmith {
             .filter(|f| !f.multivariate_options.is_empty())
             .map(|f| f.id)
             .collect();
-        let list_pages = features.len().div_ceil(FIXED_PAGE_SIZE).max(1);
-        let rows: Vec<ApiFeatureState> = if !env.use_v2_feature_versioning
-            || (!multivariate.is_empty() && list_pages <= multivariate.len())
-        {
+        let rows: Vec<ApiFeatureState> = if !env.use_v2_feature_versioning {
             self.client.get_all(&path, &[])?
+        } else if multivariate.len() <= 1 {
+            self.rows_of(&path, &multivariate)?
         } else {
-            let mut rows = Vec::new();
-            for id in &multivariate {
-                let id = id.to_string();
-                rows.extend(
-                    self.client
-                        .get_all::<ApiFeatureState>(&path, &[("feature", &id)])?,
-                );
-            }
-            rows
+            self.multivariate_rows(&path, &multivariate)?
         };
-
-        let now = Timestamp::now();
-        let mut by_feature: HashMap<u64, ApiFeatureState> = HashMap::new();
-        for row in rows {
-            if row.identity.is_some() || row.feature_segment.is_some() {
-                continue;
-            }
-            let replace = match by_feature.get(&row.feature) {
-                None => true,
-                Some(kept) => row.in_force_rank(now) > kept.in_force_rank(now),
-            };
-            if replace {
-                by_feature.insert(row.feature, row);
-            }
-        }
-        Ok(by_feature)
+        Ok(default_rows(rows))
     }
 
-    /// Edge (DynamoDB) identities are invisible to the feature list's
-    /// `num_identity_overrides`; the only source is one call per feature.
-    fn edge_identity_overrides(
+    /// The rows of several multivariate features in a v2 environment: the list or one call
+    /// per feature, whichever takes fewer requests. The list pages at the server's default,
+    /// which no parameter changes and only a page shows, so its first page is read, and
+    /// what that page leaves out is finished whichever way is cheaper.
+    fn multivariate_rows(
         &self,
-        env: &ApiEnvironment,
-        features: &[ApiFeature],
-    ) -> Result<HashMap<u64, u32>, ProviderError> {
-        let path = format!("environments/{}/edge-identity-overrides", env.api_key);
-        let mut counts = HashMap::new();
-        for feature in features {
-            let id = feature.id.to_string();
-            let overrides: Vec<EdgeOverride> = self.client.get_all(&path, &[("feature", &id)])?;
-            counts.insert(
-                feature.id,
-                u32::try_from(overrides.len()).unwrap_or(u32::MAX),
+        path: &str,
+        multivariate: &[u64],
+    ) -> Result<Vec<ApiFeatureState>, ProviderError> {
+        let mut pager = self.client.pages::<ApiFeatureState>(path, &[])?;
+        let Some(first) = pager.next_page()? else {
+            return Ok(Vec::new());
+        };
+        let mut rows = first.results;
+        if !first.has_next {
+            return Ok(rows);
+        }
+        let seen: HashSet<u64> = rows.iter().map(|r| r.feature).collect();
+        let missing: Vec<u64> = multivariate
+            .iter()
+            .copied()
+            .filter(|id| !seen.contains(id))
+            .collect();
+        if missing.is_empty() {
+            return Ok(rows);
+        }
+        let per_page = rows.len().max(1) as u64;
+        let remaining_pages = first
+            .count
+            .map_or(u64::MAX, |c| c.div_ceil(per_page).saturating_sub(1));
+        if remaining_pages <= missing.len() as u64 {
+            while let Some(page) = pager.next_page()? {
+                rows.extend(page.results);
+            }
+        } else {
+            rows.extend(self.rows_of(path, &missing)?);
+        }
+        Ok(rows)
+    }
+
+    /// One `?feature=` call per feature.
+    fn rows_of(&self, path: &str, features: &[u64]) -> Result<Vec<ApiFeatureState>, ProviderError> {
+        let mut rows = Vec::new();
+        for id in features {
+            let id = id.to_string();
+            rows.extend(
+                self.client
+                    .get_all::<ApiFeatureState>(path, &[("feature", &id)])?,
             );
         }
-        Ok(counts)
+        Ok(rows)
+    }
+
+    /// Identity overrides of an Edge project not yet migrated, where the features list has
+    /// none: one `edge-identity-overrides?feature=` call per flag and environment, for the
+    /// flags that otherwise serve one result everywhere (the others are judged on nothing an
+    /// identity override could change), and, per flag, only until one environment has an
+    /// override, since one is enough to make a flag serve more than one result. Returns how
+    /// many flags were asked about.
+    fn edge_identity_overrides(
+        &self,
+        envs: &[&ApiEnvironment],
+        flags: &mut [Flag],
+        ids: &[u64],
+    ) -> Result<usize, ProviderError> {
+        let mut asked = 0;
+        for (flag, id) in flags.iter_mut().zip(ids) {
+            if !judged_by_age(flag) {
+                continue;
+            }
+            asked += 1;
+            let id = id.to_string();
+            for env in envs {
+                let path = format!("environments/{}/edge-identity-overrides", env.api_key);
+                let overrides: Vec<EdgeOverride> =
+                    self.client.get_all(&path, &[("feature", &id)])?;
+                let count = u32::try_from(overrides.len()).unwrap_or(u32::MAX);
+                if let Some(state) = flag.environments.get_mut(&env.name) {
+                    state.identity_overrides = count;
+                }
+                if count > 0 {
+                    break;
+                }
+            }
+        }
+        Ok(asked)
     }
 
     /// Newest live v2 version: `is_live` marks every published version already in force,
@@ -238,12 +328,14 @@ impl Flagsmith {
             .max())
     }
 
+    /// The state of `feature` in `env` from the lists read; `last_changed` is left empty
+    /// in a v2 environment whose list lacks `last_modified_in_current_environment`
+    /// (its versions are asked later, only if the flag is judged by age).
     fn env_state(
-        &self,
         env: &ApiEnvironment,
         feature: &ApiFeature,
         row: Option<&ApiFeatureState>,
-        edge: Option<&HashMap<u64, u32>>,
+        identities: &IdentityCounts,
     ) -> Result<EnvState, ProviderError> {
         let state = &feature.environment_feature_state;
         let mut value = state.feature_state_value.clone();
@@ -274,17 +366,16 @@ impl Flagsmith {
         }
 
         let last_changed = if env.use_v2_feature_versioning {
-            match feature.last_modified_in_current_environment {
-                Some(t) => Some(t),
-                None => self.last_published(env, feature.id)?,
-            }
+            feature.last_modified_in_current_environment
         } else {
             row.and_then(|r| r.updated_at)
         };
 
-        let identity_overrides = match edge {
-            Some(counts) => counts.get(&feature.id).copied().unwrap_or(0),
-            None => feature.num_identity_overrides.unwrap_or(0),
+        // Null means none where the list counts them; where it cannot, they are asked
+        // per feature afterwards.
+        let identity_overrides = match identities {
+            IdentityCounts::FeatureList { .. } => feature.num_identity_overrides.unwrap_or(0),
+            IdentityCounts::PerFeature { .. } => 0,
         };
 
         Ok(EnvState {
@@ -328,10 +419,7 @@ impl Flagsmith {
             .collect();
         let mut open: BTreeSet<(usize, String)> = BTreeSet::new();
         for (i, flag) in flags.iter().enumerate() {
-            if flag.archived
-                || flag.permanent
-                || !flag.environments.values().all(EnvState::serves_one_result)
-            {
+            if !judged_by_age(flag) {
                 continue;
             }
             for name in v1.values() {
@@ -398,13 +486,16 @@ impl FlagSource for Flagsmith {
 
     /// Requests, in order: `GET /projects/`; `GET /environments/?project=` (every page);
     /// `GET /projects/{id}/tags/`; per environment `GET /projects/{id}/features/?environment=&page_size=999`,
-    /// then the feature-state rows it needs (see `feature_states`), then on Edge projects one
-    /// `edge-identity-overrides` call per feature, and for a v2 feature without
-    /// `last_modified_in_current_environment` its versions; finally, when any checked
-    /// environment is v1, the audit log (see `refine_with_audit`).
+    /// then the feature-state rows it needs (see `feature_states`); on an Edge project not
+    /// yet migrated, `edge-identity-overrides` for the flags that need it (see
+    /// `edge_identity_overrides`); for a v2 feature without
+    /// `last_modified_in_current_environment` that is judged by age, its versions; finally,
+    /// when any checked environment is v1, the audit log (see `refine_with_audit`).
     fn fetch(&self) -> Result<FlagSet, ProviderError> {
         let fetched_at = Timestamp::now();
+        let requests_before = self.client.requests();
         let project = self.project()?;
+        let identities = IdentityCounts::of(&project);
         let project_id = project.id.to_string();
         let all_envs: Vec<ApiEnvironment> = self
             .client
@@ -418,7 +509,11 @@ impl FlagSource for Flagsmith {
             .collect();
 
         let mut flags: Vec<Flag> = Vec::new();
+        // Feature ids, by flag index.
+        let mut ids: Vec<u64> = Vec::new();
         let mut index: HashMap<u64, usize> = HashMap::new();
+        // v2 states without a last-modified time: (flag index, environment index).
+        let mut undated: Vec<(usize, usize)> = Vec::new();
         for (n, env) in envs.iter().enumerate() {
             let env_id = env.id.to_string();
             let features: Vec<ApiFeature> = self.client.get_all(
@@ -426,16 +521,12 @@ impl FlagSource for Flagsmith {
                 &[("environment", &env_id), ("page_size", PAGE_SIZE)],
             )?;
             let rows = self.feature_states(env, &features)?;
-            let edge = if project.enable_dynamo_db {
-                Some(self.edge_identity_overrides(env, &features)?)
-            } else {
-                None
-            };
             for feature in &features {
                 let i = match index.get(&feature.id) {
                     Some(i) => *i,
                     None if n == 0 => {
                         flags.push(flag_of(feature, &tags)?);
+                        ids.push(feature.id);
                         index.insert(feature.id, flags.len() - 1);
                         flags.len() - 1
                     }
@@ -448,7 +539,10 @@ impl FlagSource for Flagsmith {
                         })
                     }
                 };
-                let state = self.env_state(env, feature, rows.get(&feature.id), edge.as_ref())?;
+                let state = Self::env_state(env, feature, rows.get(&feature.id), &identities)?;
+                if env.use_v2_feature_versioning && state.last_changed.is_none() {
+                    undated.push((i, n));
+                }
                 flags[i].environments.insert(env.name.clone(), state);
             }
         }
@@ -466,7 +560,47 @@ impl FlagSource for Flagsmith {
             }
         }
 
+        let identity_note = match &identities {
+            IdentityCounts::FeatureList { edge: false } => "identity overrides: counted by the features list \
+                 (a Core project: enable_dynamo_db is false)"
+                .to_owned(),
+            IdentityCounts::FeatureList { edge: true } => "identity overrides: counted by the features list \
+                 (an Edge project whose edge_v2_migration_status is COMPLETE, so Flagsmith counts them)"
+                .to_owned(),
+            IdentityCounts::PerFeature { migration } => {
+                let before = self.client.requests();
+                let asked = self.edge_identity_overrides(&envs, &mut flags, &ids)?;
+                format!(
+                    "identity overrides: asked with edge-identity-overrides for the {asked} of {} \
+                     flags that otherwise serve one result everywhere, in {} \
+                     (an Edge project whose edge_v2_migration_status is {migration}, not COMPLETE: \
+                     the features list cannot count them until the migration completes, and \
+                     overrides it has not copied yet are missed)",
+                    flags.len(),
+                    super::plural(self.client.requests() - before, "request"),
+                )
+            }
+        };
+
+        for (i, n) in undated {
+            if judged_by_age(&flags[i]) {
+                let env = envs[n];
+                let last = self.last_published(env, ids[i])?;
+                if let Some(state) = flags[i].environments.get_mut(&env.name) {
+                    state.last_changed = last;
+                }
+            }
+        }
+
         self.refine_with_audit(project.id, &envs, &mut flags)?;
+
+        let stats = ReadStats {
+            provider: self.name(),
+            requests: self.client.requests() - requests_before,
+            elapsed: self.client.elapsed(),
+            notes: vec![identity_note],
+        };
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Some(stats);
 
         Ok(FlagSet {
             provider: self.name().to_owned(),
@@ -476,6 +610,10 @@ impl FlagSource for Flagsmith {
             fetched_at: Some(fetched_at),
             flags,
         })
+    }
+
+    fn stats(&self) -> Option<ReadStats> {
+        self.stats.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
@@ -527,6 +665,41 @@ impl AuditState<'_> {
                     .is_some_and(|t| oldest < t)
             })
     }
+}
+
+/// The default rows (no identity, no segment) by feature: of several rows for one feature,
+/// the one in force now.
+fn default_rows(rows: Vec<ApiFeatureState>) -> HashMap<u64, ApiFeatureState> {
+    let now = Timestamp::now();
+    let mut by_feature: HashMap<u64, ApiFeatureState> = HashMap::new();
+    for row in rows {
+        if row.identity.is_some() || row.feature_segment.is_some() {
+            continue;
+        }
+        let replace = match by_feature.get(&row.feature) {
+            None => true,
+            Some(kept) => row.in_force_rank(now) > kept.in_force_rank(now),
+        };
+        if replace {
+            by_feature.insert(row.feature, row);
+        }
+    }
+    by_feature
+}
+
+/// Whether the rules would judge this flag by age: live, not permanent, and serving one
+/// result, the same one, in every environment read. Only for these do identity overrides
+/// and change times decide anything, so only for these are they asked one call at a time.
+fn judged_by_age(flag: &Flag) -> bool {
+    let mut states = flag.environments.values();
+    let Some(first) = states.next() else {
+        return false;
+    };
+    !flag.archived
+        && !flag.permanent
+        && first.serves_one_result()
+        && states
+            .all(|s| s.serves_one_result() && s.enabled == first.enabled && s.value == first.value)
 }
 
 /// The feature an audit entry is about. Its `related_object_id` is a feature-state id for
@@ -650,6 +823,10 @@ struct ApiProject {
     /// True on every SaaS project: identities live in DynamoDB ("Edge").
     #[serde(default)]
     enable_dynamo_db: bool,
+    /// `NOT_STARTED`, `IN_PROGRESS`, `COMPLETE` or `INCOMPLETE` (identity overrides
+    /// skipped): only `COMPLETE` lets the features list count Edge identity overrides.
+    #[serde(default)]
+    edge_v2_migration_status: Option<String>,
 }
 
 impl Project for ApiProject {
@@ -716,7 +893,7 @@ struct ApiFeature {
     environment_feature_state: ApiListedState,
     #[serde(default)]
     num_segment_overrides: Option<u32>,
-    /// Null when there are none, and always null on Edge projects.
+    /// Null when there are none, and always null on Edge projects not yet migrated.
     #[serde(default)]
     num_identity_overrides: Option<u32>,
     /// Set only in v2-versioned environments.

@@ -57,6 +57,8 @@ pub struct GrowthBookOptions {
     pub retry_base: Duration,
     /// Per request, connecting and reading included.
     pub timeout: Duration,
+    /// The whole read, every request and retry, from the first request on.
+    pub deadline: Duration,
 }
 
 provider_options!(GrowthBookOptions {

@@ -2,13 +2,17 @@
 //!
 //! It owns the rules every provider needs and none should re-implement: https only (plain
 //! http to loopback hosts alone, for local services and the test replay server), a timeout
-//! per request, retries with exponential backoff on 429, 408, 5xx and timeouts that honour
-//! `Retry-After`, every page of a `{count, next, previous, results}` list with a hard cap
-//! that fails instead of truncating, and errors that name the endpoint, never the key.
+//! per request and a deadline for the whole read, retries with exponential backoff on 429,
+//! 408, 5xx and timeouts that honour `Retry-After`, every page of a `{count, next, previous,
+//! results}` list with a hard cap that fails instead of truncating, and errors that name the
+//! endpoint, never the key. Requests go out one at a time: a CI linter gains little from
+//! parallel requests against an API rate-limited per key, and loses predictability.
 
 use std::collections::HashSet;
 use std::fmt;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
@@ -48,11 +52,21 @@ impl From<String> for Secret {
     }
 }
 
+/// `[service] timeout`: a page of 999 features takes SaaS a few seconds to build, so this
+/// leaves room for a slow answer while still catching one that never comes.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+/// `[service] deadline`: a healthy read is a handful of requests, seconds in all; a minute
+/// keeps a hanging or throttled service from holding a CI job for longer than that.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+
 /// How hard the client tries before it reports a failure.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     /// The whole of one attempt: connecting, sending and reading the body.
     pub timeout: Duration,
+    /// Every request, retry and wait together, counted from the first request; `None` for
+    /// no limit. An attempt never runs past it.
+    pub deadline: Option<Duration>,
     /// Attempts per request, the first included.
     pub attempts: u32,
     /// The first backoff; each further retry doubles it.
@@ -67,7 +81,8 @@ pub struct HttpOptions {
 impl Default for HttpOptions {
     fn default() -> Self {
         HttpOptions {
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
+            deadline: Some(DEFAULT_DEADLINE),
             attempts: 4,
             retry_base: Duration::from_millis(500),
             max_wait: Duration::from_secs(60),
@@ -132,6 +147,10 @@ pub struct JsonClient {
     auth_header: HeaderValue,
     auth: Auth,
     options: HttpOptions,
+    /// When the first request went out: the deadline counts from there.
+    started: OnceLock<Instant>,
+    /// Attempts sent, retries included, since that is what a rate limit counts.
+    sent: AtomicU64,
 }
 
 impl fmt::Debug for JsonClient {
@@ -182,11 +201,23 @@ impl JsonClient {
             auth_header,
             auth,
             options,
+            started: OnceLock::new(),
+            sent: AtomicU64::new(0),
         })
     }
 
     pub fn base(&self) -> &Url {
         &self.base
+    }
+
+    /// HTTP requests sent so far, each retry counted.
+    pub fn requests(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Time since the first request went out (zero before it).
+    pub fn elapsed(&self) -> Duration {
+        self.started.get().map_or(Duration::ZERO, Instant::elapsed)
     }
 
     /// `path` is relative to the base URL (`projects/1/tags/`); query pairs are encoded here.
@@ -283,12 +314,26 @@ impl JsonClient {
     ) -> Result<Vec<u8>, ProviderError> {
         let endpoint = endpoint(&method, url);
         let attempts = self.options.attempts.max(1);
+        let started = *self.started.get_or_init(Instant::now);
+        let remaining = || {
+            self.options
+                .deadline
+                .map(|deadline| deadline.saturating_sub(started.elapsed()))
+        };
         let mut attempt = 0;
+        let mut last: Option<String> = None;
         loop {
             attempt += 1;
+            let left = remaining();
+            if left.is_some_and(|left| left.is_zero()) {
+                return Err(self.deadline_error(&endpoint, last));
+            }
+            // The last attempt before the deadline gets only what is left of it.
+            let timeout = left.map_or(self.options.timeout, |left| left.min(self.options.timeout));
             let mut request = self
                 .client
                 .request(method.clone(), url.clone())
+                .timeout(timeout)
                 .header(AUTHORIZATION, self.auth_header.clone())
                 .header(reqwest::header::ACCEPT, "application/json");
             if let Some(body) = &body {
@@ -297,6 +342,7 @@ impl JsonClient {
                     .body(body.clone());
             }
 
+            self.sent.fetch_add(1, Ordering::Relaxed);
             let (outcome, retry_after, failure) = match request.send() {
                 Ok(response) => {
                     let status = response.status();
@@ -328,6 +374,11 @@ impl JsonClient {
                 }
             };
 
+            last = Some(last_attempt(outcome, timeout, retry_after));
+            if outcome == Outcome::Timeout && timeout < self.options.timeout {
+                // Cut short by the deadline, not by `timeout`: say which limit was hit.
+                return Err(self.deadline_error(&endpoint, last));
+            }
             if attempt >= attempts || !should_retry(outcome) {
                 return Err(failure);
             }
@@ -348,7 +399,23 @@ impl JsonClient {
                 Some(asked) => asked,
                 None => backoff(self.options.retry_base, attempt, self.options.max_wait),
             };
+            if remaining().is_some_and(|left| wait >= left) {
+                // The retry could not start before the deadline: no point in waiting for it.
+                return Err(self.deadline_error(&endpoint, last));
+            }
             std::thread::sleep(wait);
+        }
+    }
+
+    fn deadline_error(&self, endpoint: &str, last: Option<String>) -> ProviderError {
+        ProviderError::Deadline {
+            endpoint: endpoint.to_owned(),
+            deadline: human_duration(self.options.deadline.unwrap_or_default()),
+            requests: self.requests(),
+            last: last.map_or_else(
+                || "; the deadline passed before this request went out".to_owned(),
+                |last| format!("; its last attempt got {last}"),
+            ),
         }
     }
 
@@ -762,6 +829,36 @@ fn classify(error: &reqwest::Error) -> Outcome {
     }
 }
 
+/// What an attempt got, for the deadline message.
+fn last_attempt(outcome: Outcome, timeout: Duration, retry_after: Option<Duration>) -> String {
+    match outcome {
+        Outcome::Timeout => format!("no response within {}", human_duration(timeout)),
+        Outcome::Status(status) => match retry_after {
+            Some(asked) => format!(
+                "HTTP {} asking to wait {}",
+                status.as_u16(),
+                human_duration(asked)
+            ),
+            None => format!("HTTP {}", status.as_u16()),
+        },
+        Outcome::Interrupted => "a connection that broke mid-answer".to_owned(),
+        Outcome::Connect => "no connection".to_owned(),
+        Outcome::Other => "an error".to_owned(),
+    }
+}
+
+/// `15 s`, `1.5 s`, `200 ms`: durations as the config writes them, roughly.
+pub fn human_duration(duration: Duration) -> String {
+    let ms = duration.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = error;
     while let Some(next) = cause.source() {
@@ -942,6 +1039,13 @@ mod tests {
             detail_of(b"<!doctype html><h1>Server Error (500)</h1>"),
             None
         );
+    }
+
+    #[test]
+    fn durations_read_as_written() {
+        assert_eq!(human_duration(Duration::from_millis(200)), "200 ms");
+        assert_eq!(human_duration(Duration::from_secs(60)), "60 s");
+        assert_eq!(human_duration(Duration::from_millis(1500)), "1.5 s");
     }
 
     #[test]

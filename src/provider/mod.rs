@@ -13,6 +13,8 @@ pub mod http;
 pub mod launchdarkly;
 pub mod unleash;
 
+use std::time::Duration;
+
 use crate::flag::FlagSet;
 
 /// A flag service (or a file standing in for one) that can be read into a [`FlagSet`].
@@ -21,6 +23,46 @@ pub trait FlagSource {
     fn name(&self) -> &'static str;
     /// Reads the whole project: every page of every list, or an error, never a partial set.
     fn fetch(&self) -> Result<FlagSet, ProviderError>;
+    /// What the last successful `fetch` cost and which way it went, for `--stats`.
+    fn stats(&self) -> Option<ReadStats> {
+        None
+    }
+}
+
+/// What one read of a flag service cost, and the choices behind it, for `--stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    pub provider: &'static str,
+    /// HTTP requests sent, each retry counted (what a rate limit counts).
+    pub requests: u64,
+    pub elapsed: Duration,
+    /// One line each: which way the read went where the service left a choice, and why.
+    pub notes: Vec<String>,
+}
+
+impl std::fmt::Display for ReadStats {
+    /// `stats: ` lines, as the scan's `--stats` prints them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "stats: {}: {} in {:.3} s, one at a time",
+            self.provider,
+            plural(self.requests, "request"),
+            self.elapsed.as_secs_f64()
+        )?;
+        for note in &self.notes {
+            writeln!(f, "stats: {}: {note}", self.provider)?;
+        }
+        Ok(())
+    }
+}
+
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// Why a flag service could not be read.
@@ -113,11 +155,22 @@ pub enum ProviderError {
     #[error("{endpoint}: redirected to {location:?}; set the service URL to the address it redirects to")]
     Redirect { endpoint: String, location: String },
 
-    #[error("{endpoint}: no response within {timeout_ms} ms after {attempts} attempt(s); check the service URL and the network, or raise the timeout")]
+    #[error("{endpoint}: no response within {timeout_ms} ms after {attempts} attempt(s); check the service URL and the network, raise `timeout` in [service], or use the last snapshot with --offline")]
     Timeout {
         endpoint: String,
         timeout_ms: u128,
         attempts: u32,
+    },
+
+    #[error("{endpoint}: the read did not finish within its {deadline} deadline after {requests} request(s){last}; the service is slow or not answering: check it, raise `deadline` in [service], or use the last snapshot with --offline")]
+    Deadline {
+        endpoint: String,
+        /// As configured, `60 s`.
+        deadline: String,
+        /// Sent in the whole read, retries included.
+        requests: u64,
+        /// `; its last attempt got ...`, or why none was made.
+        last: String,
     },
 
     #[error("{endpoint}: cannot connect to {host}: {reason}; check the service URL and that the service is running")]
@@ -145,6 +198,22 @@ pub enum ProviderError {
 
     #[error("{what}; the project changed while flaglint read it, run again")]
     Inconsistent { what: String },
+}
+
+impl ProviderError {
+    /// The service could not be reached or did not answer in time, so a snapshot read with
+    /// `--offline` is the way to go on.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Timeout { .. }
+                | ProviderError::Deadline { .. }
+                | ProviderError::Connect { .. }
+                | ProviderError::Transport { .. }
+                | ProviderError::Server { .. }
+                | ProviderError::RateLimited { .. }
+        )
+    }
 }
 
 /// A short excerpt of what the service said, shown after the status (empty when it said

@@ -91,6 +91,8 @@ pub struct UnleashOptions {
     pub retry_base: Duration,
     /// Per request, connecting and reading included.
     pub timeout: Duration,
+    /// The whole read, every request and retry, from the first request on.
+    pub deadline: Duration,
 }
 
 provider_options!(UnleashOptions {

@@ -18,13 +18,16 @@
 #![allow(dead_code)]
 
 #[path = "server.rs"]
-mod server;
+pub mod server;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+// Not every test that includes the replay needs a server that hangs.
+#[allow(unused_imports)]
+pub use server::Hang;
 pub use server::Reply;
 use server::{split_target, Key, Server, Setup};
 

@@ -276,21 +276,41 @@ fn handle(state: &Mutex<State>, origin: &str, mut request: tiny_http::Request) {
         (Some(recorded), Ok(text)) => text.replace(recorded, origin).into_bytes(),
         _ => reply.body.clone(),
     };
-    let mut response = tiny_http::Response::from_data(body).with_status_code(reply.status);
-    for (name, value) in &reply.headers {
-        if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
-        }
-    }
+    let response = raw_response(&reply, &body);
     if reply.delay.is_zero() {
-        let _ = request.respond(response);
+        send(request, &response);
     } else {
         // Off the accept loop, so a slow reply does not hold up the requests behind it.
         std::thread::spawn(move || {
             std::thread::sleep(reply.delay);
-            let _ = request.respond(response);
+            send(request, &response);
         });
     }
+}
+
+/// Status line, headers and body in one buffer. tiny_http's own `respond` writes the
+/// headers and then the body, and on loopback the body then waits out the client's delayed
+/// ACK (Nagle): 40 ms for every response of a few kilobytes, minutes over a large project.
+fn raw_response(reply: &Reply, body: &[u8]) -> Vec<u8> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        reply.status,
+        tiny_http::StatusCode(reply.status).default_reason_phrase()
+    );
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut response = head.into_bytes();
+    response.extend_from_slice(body);
+    response
+}
+
+fn send(request: tiny_http::Request, response: &[u8]) {
+    use std::io::Write;
+    let mut writer = request.into_writer();
+    let _ = writer.write_all(response);
+    let _ = writer.flush();
 }
 
 fn choose(state: &mut State, seen: &Seen) -> Reply {
@@ -305,6 +325,69 @@ fn choose(state: &mut State, seen: &Seen) -> Reply {
             route.reply.clone()
         }
         None => (state.setup.unrouted)(seen),
+    }
+}
+
+/// A server that accepts connections, takes what is sent and never answers: a service hung
+/// behind its load balancer. It holds every connection until dropped.
+pub struct Hang {
+    origin: String,
+    accepted: Arc<Mutex<Vec<std::net::TcpStream>>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Hang {
+    pub fn start() -> Hang {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let origin = format!("http://{}", listener.local_addr().expect("an address"));
+        // Polled, so that dropping the server ends the thread.
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = {
+            let (accepted, stop) = (Arc::clone(&accepted), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    match listener.accept() {
+                        Ok((stream, _)) => accepted
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(stream),
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            })
+        };
+        Hang {
+            origin,
+            accepted,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Connections accepted so far (each one a request left unanswered).
+    pub fn connections(&self) -> usize {
+        self.accepted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+}
+
+impl Drop for Hang {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
