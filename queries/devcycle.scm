@@ -1,6 +1,6 @@
 ; sdk: devcycle
 ; packages: @devcycle/js-client-sdk @devcycle/nodejs-server-sdk @devcycle/js-cloud-server-sdk @devcycle/react-client-sdk
-; triggers: variable( useVariable useVariableValue useDVCVariable RenderIfEnabled SwapComponents variableValue variableKey
+; triggers: variable( useVariable useVariableValue useDVCVariable RenderIfEnabled SwapComponents variableValue variableKey allVariables
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   @devcycle/js-client-sdk@1.47.10: src/Client.d.ts (DevCycleClient.variable(key, defaultValue),
@@ -66,3 +66,59 @@
     (#eq? @_prop "variableKey")
     [(string) @key (jsx_expression (_) @key)])
   (#sdk? @receiver "RenderIfEnabled")) @reference.jsx
+
+;; The map of variables: devcycle.allVariables().x, allVariables()["x"].
+
+; flags.x on allVariables()
+(member_expression
+  object: (_) @receiver
+  property: (property_identifier) @key
+  (#sdk-from? @receiver "allVariables")) @reference.member
+
+; flags["x"], flags[KEY], flags?.[key]
+(subscript_expression
+  object: (_) @receiver
+  index: (_) @key
+  (#sdk-from? @receiver "allVariables")) @reference.member
+
+; "x" in flags
+(binary_expression
+  left: (_) @key
+  operator: "in"
+  right: (_) @receiver
+  (#sdk-from? @receiver "allVariables")) @reference.member
+
+; flags.hasOwnProperty("x")
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_has
+    (#eq? @_has "hasOwnProperty"))
+  arguments: (arguments . (_) @key)
+  (#sdk-from? @receiver "allVariables")) @reference.member
+
+; Object.prototype.hasOwnProperty.call(flags, "x")
+(call_expression
+  function: (member_expression
+    object: (member_expression
+      object: (member_expression
+        object: (identifier) @_object
+        property: (property_identifier) @_prototype)
+      property: (property_identifier) @_has)
+    property: (property_identifier) @_call)
+  arguments: (arguments . (_) @receiver . (_) @key)
+  (#eq? @_object "Object")
+  (#eq? @_prototype "prototype")
+  (#eq? @_has "hasOwnProperty")
+  (#eq? @_call "call")
+  (#sdk-from? @receiver "allVariables")) @reference.member
+
+; Object.hasOwn(flags, "x")
+(call_expression
+  function: (member_expression
+    object: (identifier) @_object
+    property: (property_identifier) @_has)
+  arguments: (arguments . (_) @receiver . (_) @key)
+  (#eq? @_object "Object")
+  (#eq? @_has "hasOwn")
+  (#sdk-from? @receiver "allVariables")) @reference.member

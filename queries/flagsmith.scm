@@ -95,3 +95,54 @@
           (#eq? @_defaults "defaultFlags")
           value: (object (pair key: (_) @key))))))
   (#sdk? @receiver)) @reference.default
+
+;; Keyed reads of the flag maps, by key: "x" in flags, hasOwnProperty forms, computed reads.
+
+; "x" in flags
+(binary_expression
+  left: (_) @key
+  operator: "in"
+  right: (_) @receiver
+  (#sdk-from? @receiver "getAllFlags")) @reference.member
+
+; flags.hasOwnProperty("x")
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_has
+    (#eq? @_has "hasOwnProperty"))
+  arguments: (arguments . (_) @key)
+  (#sdk-from? @receiver "getAllFlags")) @reference.member
+
+; Object.prototype.hasOwnProperty.call(flags, "x")
+(call_expression
+  function: (member_expression
+    object: (member_expression
+      object: (member_expression
+        object: (identifier) @_object
+        property: (property_identifier) @_prototype)
+      property: (property_identifier) @_has)
+    property: (property_identifier) @_call)
+  arguments: (arguments . (_) @receiver . (_) @key)
+  (#eq? @_object "Object")
+  (#eq? @_prototype "prototype")
+  (#eq? @_has "hasOwnProperty")
+  (#eq? @_call "call")
+  (#sdk-from? @receiver "getAllFlags")) @reference.member
+
+; Object.hasOwn(flags, "x")
+(call_expression
+  function: (member_expression
+    object: (identifier) @_object
+    property: (property_identifier) @_has)
+  arguments: (arguments . (_) @receiver . (_) @key)
+  (#eq? @_object "Object")
+  (#eq? @_has "hasOwn")
+  (#sdk-from? @receiver "getAllFlags")) @reference.member
+
+; flags[KEY], flags?.[key] (a string index has patterns of its own)
+(subscript_expression
+  object: (_) @receiver
+  index: (_) @key
+  (#not-match? @key "^[\"']")
+  (#sdk-from? @receiver "useFlags")) @reference.member

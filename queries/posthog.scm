@@ -1,6 +1,6 @@
 ; sdk: posthog
 ; packages: posthog-js posthog-node @posthog/react
-; triggers: isFeatureEnabled getFeatureFlag getFeatureFlagPayload getFeatureFlagResult getRemoteConfigPayload isEnabled getFlag getFlagPayload useFeatureFlagEnabled useFeatureFlagVariantKey useFeatureFlagPayload useFeatureFlagResult PostHogFeature evaluateFlags FeatureFlagEvaluations
+; triggers: isFeatureEnabled getFeatureFlag getFeatureFlagPayload getFeatureFlagResult getRemoteConfigPayload isEnabled getFlag getFlagPayload useFeatureFlagEnabled useFeatureFlagVariantKey useFeatureFlagPayload useFeatureFlagResult PostHogFeature evaluateFlags FeatureFlagEvaluations getAllFlags getFlagVariants
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   posthog-js@1.449.2: dist/module.d.ts (PostHog.isFeatureEnabled(key, options?),
@@ -70,3 +70,59 @@
     (#eq? @_prop "flag")
     [(string) @key (jsx_expression (_) @key)])
   (#sdk? @receiver "PostHogFeature")) @reference.jsx
+
+;; Flag maps: posthog-node getAllFlags(distinctId), posthog-js featureFlags.getFlagVariants().
+
+; flags.x on getAllFlags / getFlagVariants()
+(member_expression
+  object: (_) @receiver
+  property: (property_identifier) @key
+  (#sdk-from? @receiver "getAllFlags" "getFlagVariants")) @reference.member
+
+; flags["x"], flags[KEY], flags?.[key]
+(subscript_expression
+  object: (_) @receiver
+  index: (_) @key
+  (#sdk-from? @receiver "getAllFlags" "getFlagVariants")) @reference.member
+
+; "x" in flags
+(binary_expression
+  left: (_) @key
+  operator: "in"
+  right: (_) @receiver
+  (#sdk-from? @receiver "getAllFlags" "getFlagVariants")) @reference.member
+
+; flags.hasOwnProperty("x")
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_has
+    (#eq? @_has "hasOwnProperty"))
+  arguments: (arguments . (_) @key)
+  (#sdk-from? @receiver "getAllFlags" "getFlagVariants")) @reference.member
+
+; Object.prototype.hasOwnProperty.call(flags, "x")
+(call_expression
+  function: (member_expression
+    object: (member_expression
+      object: (member_expression
+        object: (identifier) @_object
+        property: (property_identifier) @_prototype)
+      property: (property_identifier) @_has)
+    property: (property_identifier) @_call)
+  arguments: (arguments . (_) @receiver . (_) @key)
+  (#eq? @_object "Object")
+  (#eq? @_prototype "prototype")
+  (#eq? @_has "hasOwnProperty")
+  (#eq? @_call "call")
+  (#sdk-from? @receiver "getAllFlags" "getFlagVariants")) @reference.member
+
+; Object.hasOwn(flags, "x")
+(call_expression
+  function: (member_expression
+    object: (identifier) @_object
+    property: (property_identifier) @_has)
+  arguments: (arguments . (_) @receiver . (_) @key)
+  (#eq? @_object "Object")
+  (#eq? @_has "hasOwn")
+  (#sdk-from? @receiver "getAllFlags" "getFlagVariants")) @reference.member

@@ -81,16 +81,43 @@ fn check_fixture(sdk: &str) {
         .collect();
     assert!(!expected.is_empty(), "fixture {sdk} marks no references");
 
+    let found = found_in(&root, vec![root.clone()]);
+    let missed: Vec<_> = expected.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "missed (marked, not found): {missed:#?}\nextra (found, not marked): {extra:#?}"
+    );
+    // Each file scanned alone gives what the folder gives for it: no query is left out
+    // because some word occurs only in another file.
+    for file in &files {
+        let relative = file
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let alone = found_in(&root, vec![file.clone()]);
+        let in_folder: BTreeSet<Expected> = found
+            .iter()
+            .filter(|e| e.file == relative)
+            .cloned()
+            .collect();
+        assert_eq!(alone, in_folder, "{relative} scanned alone");
+    }
+}
+
+/// The references a scan of `paths` reports, paths relative to `root`.
+fn found_in(root: &Path, paths: Vec<PathBuf>) -> BTreeSet<Expected> {
     let options = ScanOptions {
         infer_helpers: true,
-        paths: vec![root.clone()],
-        root: root.clone(),
+        paths,
+        root: root.to_path_buf(),
         threads: 2,
         filter: FileFilter::new(&[], &[], false).unwrap(),
         max_file_size: 2 * 1024 * 1024,
     };
     let result = scan(&options, &Matcher::new(SdkSpec::builtin()).unwrap()).unwrap();
-    let found: BTreeSet<Expected> = result
+    result
         .references
         .iter()
         .map(|r| Expected {
@@ -107,13 +134,7 @@ fn check_fixture(sdk: &str) {
             },
             sdk: r.sdk.clone(),
         })
-        .collect();
-    let missed: Vec<_> = expected.difference(&found).collect();
-    let extra: Vec<_> = found.difference(&expected).collect();
-    assert!(
-        missed.is_empty() && extra.is_empty(),
-        "missed (marked, not found): {missed:#?}\nextra (found, not marked): {extra:#?}"
-    );
+        .collect()
 }
 
 /// One fixture folder per SDK, fixtures/sdk/<sdk>/, named as its query file's `; sdk:`
@@ -149,4 +170,77 @@ fn panic_text(error: &Box<dyn std::any::Any + Send>) -> String {
         .cloned()
         .or_else(|| error.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_default()
+}
+
+/// Trigger words never hide a match: each fixture file, matched with only the SDKs and
+/// patterns its own words switch on (as a scan of that file alone compiles them), gives
+/// every reference that matching it with every pattern of every SDK gives.
+#[test]
+fn trigger_words_never_hide_a_match() {
+    use flaglint::matcher::find_references;
+    use flaglint::prefilter::Prefilter;
+    use flaglint::resolve::{Module, Project};
+
+    let matcher = Matcher::new(SdkSpec::builtin()).unwrap();
+    let prefilter = Prefilter::new(&matcher.triggers(), &matcher.packages());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk");
+    let mut files = Vec::new();
+    source_files(&dir, &mut files);
+    let mut hidden = Vec::new();
+    let mut everything: std::collections::HashMap<flaglint::parse::Lang, _> = Default::default();
+    for path in &files {
+        let source = std::fs::read_to_string(path).unwrap();
+        let lang = flaglint::parse::Lang::from_path(path).unwrap();
+        let hits = prefilter.scan(source.as_bytes());
+        let project = Project::new(1 << 22);
+        let module = Module::new(
+            path.clone(),
+            source.clone(),
+            flaglint::parse::parse(lang, &source).unwrap(),
+        );
+        let file = path.strip_prefix(&dir).unwrap().display().to_string();
+        let mut cursor = tree_sitter::QueryCursor::new();
+        let everything = everything
+            .entry(lang)
+            .or_insert_with(|| matcher.compile(matcher.all(), lang, None).unwrap());
+        let all = find_references(
+            &matcher,
+            everything,
+            matcher.all(),
+            &project,
+            &mut cursor,
+            &module,
+            &file,
+        );
+        let pruned = if hits.triggers == 0 {
+            Vec::new()
+        } else {
+            let query = matcher
+                .compile(hits.triggers, lang, Some(&hits.words))
+                .unwrap();
+            find_references(
+                &matcher,
+                &query,
+                hits.triggers,
+                &project,
+                &mut cursor,
+                &module,
+                &file,
+            )
+            .references
+        };
+        for reference in &all.references {
+            if !pruned.contains(reference) {
+                hidden.push(format!(
+                    "{}:{}:{} {:?} ({})",
+                    reference.file, reference.line, reference.column, reference.key, reference.sdk
+                ));
+            }
+        }
+    }
+    assert!(
+        hidden.is_empty(),
+        "found with every pattern, hidden by the trigger words:\n{}",
+        hidden.join("\n")
+    );
 }

@@ -7,7 +7,7 @@ use super::helpers::Seed;
 use super::{CompiledQuery, Matcher, Predicate};
 use crate::parse::{property_name, string_value, text};
 use crate::prefilter::in_set;
-use crate::reference::{Dynamic, Reference};
+use crate::reference::{Dynamic, RefKind, Reference};
 use crate::resolve::{Key, Module, Origin, ParamKey, Project};
 
 /// A dynamic expression is shown up to this many characters.
@@ -120,6 +120,10 @@ pub fn find_references(
             .map(|c| c.node)
             .filter(|n| n.kind() != "comment");
         for key_node in key_nodes {
+            // `all.hasOwnProperty(k)`, `flags.get(k)`: a method of the map, not a flag.
+            if info.kind == RefKind::Member && is_called_method(key_node) {
+                continue;
+            }
             // An inline array gives one reference per element, each at its own place;
             // a named one (`useFlags(FEATURE_FLAGS)`) gives them all at the argument.
             let keyed: Vec<(Node, Key)> = if key_node.kind() == "array" {
@@ -170,6 +174,21 @@ pub fn find_references(
         }
     }
     Found { references, seeds }
+}
+
+/// Whether a property name is the method of a call: `all.hasOwnProperty` in
+/// `all.hasOwnProperty(k)`.
+fn is_called_method(key: Node) -> bool {
+    key.kind() == "property_identifier"
+        && key.parent().is_some_and(|member| {
+            member.kind() == "member_expression"
+                && member.parent().is_some_and(|call| {
+                    call.kind() == "call_expression"
+                        && call
+                            .child_by_field_name("function")
+                            .is_some_and(|f| f.id() == member.id())
+                })
+        })
 }
 
 fn key_prefix(param: &ParamKey) -> Option<String> {

@@ -133,21 +133,70 @@ fn patterns_for(spec: &SdkSpec, lang: Lang, keep: &Keep) -> String {
     out
 }
 
-/// The trigger words a pattern cannot match without: the SDK's trigger words among the
-/// strings of its predicates. `None` when it names none, or has a negated predicate
-/// (whose strings are words that must be absent).
+/// The trigger words a pattern cannot match without, or `None` when it can match with
+/// none of them (and must always be compiled).
+///
+/// A positive predicate that lists names (`#eq?`, `#any-of?`, `#sdk?`, `#sdk-from?`) is met
+/// only where the text spells one of them; when each of its names is a trigger word, or
+/// the start of one that goes on with punctuation (`variable` for `variable(`), a match
+/// implies one of those words. A negated predicate names words that must be absent and
+/// proves nothing.
 pub(super) fn required_words<'s>(pattern: &str, spec: &'s SdkSpec) -> Option<Vec<&'s str>> {
-    if pattern.contains("#not-") {
-        return None;
-    }
-    let words: Vec<&str> = query_parts(pattern)
-        .filter_map(|part| match part {
-            QueryPart::String(literal) => spec.triggers.iter().find(|t| **t == literal),
-            QueryPart::Code(..) => None,
+    let exact = |name: &str| spec.triggers.iter().find(|t| *t == name);
+    // `variable` in `#any-of? @_method "variable"` is spelled `variable(` where it is called.
+    let called = |name: &str| {
+        spec.triggers
+            .iter()
+            .find(|t| t.strip_prefix(name) == Some("("))
+    };
+    let positive: Vec<Vec<String>> = predicates(pattern)
+        .into_iter()
+        .filter(|(name, literals)| {
+            matches!(name.as_str(), "eq?" | "any-of?" | "sdk?" | "sdk-from?")
+                && !literals.is_empty()
         })
-        .map(String::as_str)
+        .map(|(_, literals)| literals)
         .collect();
-    (!words.is_empty()).then_some(words)
+    let covered_by = |cover: &dyn Fn(&str) -> Option<&'s String>| {
+        positive.iter().find_map(|literals| {
+            literals
+                .iter()
+                .map(|l| cover(l).map(String::as_str))
+                .collect::<Option<Vec<_>>>()
+        })
+    };
+    covered_by(&exact).or_else(|| covered_by(&|name| exact(name).or_else(|| called(name))))
+}
+
+/// Each predicate of query text: its name (`any-of?`) and its string arguments.
+fn predicates(pattern: &str) -> Vec<(String, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut parts = query_parts(pattern).peekable();
+    while let Some(part) = parts.next() {
+        let QueryPart::Code(_, '(') = part else {
+            continue;
+        };
+        if !matches!(parts.peek(), Some(QueryPart::Code(_, '#'))) {
+            continue;
+        }
+        parts.next();
+        let mut name = String::new();
+        let mut literals = Vec::new();
+        let mut in_name = true;
+        for part in parts.by_ref() {
+            match part {
+                QueryPart::Code(_, ')') => break,
+                QueryPart::Code(_, c) if in_name && !c.is_whitespace() => name.push(c),
+                QueryPart::Code(..) => in_name = false,
+                QueryPart::String(literal) => {
+                    in_name = false;
+                    literals.push(literal);
+                }
+            }
+        }
+        found.push((name, literals));
+    }
+    found
 }
 
 /// Query text as flaglint reads it: code characters (with their byte offsets) and
@@ -338,17 +387,38 @@ mod tests {
 
     #[test]
     fn required_words_are_the_trigger_words_a_pattern_names() {
-        let spec = SdkSpec::parse("x.scm", "; sdk: x\n; triggers: useFlags hasFeature\n").unwrap();
+        let spec = SdkSpec::parse(
+            "x.scm",
+            "; sdk: x\n; triggers: useFlags hasFeature variable( getValue\n",
+        )
+        .unwrap();
         let words = |p: &str| required_words(p, &spec);
         assert_eq!(
+            words("((call_expression) @reference.call (#sdk? @r \"useFlags\" \"hasFeature\"))"),
+            Some(vec!["useFlags", "hasFeature"])
+        );
+        // `other` is no trigger word: a match naming it needs none of them.
+        assert_eq!(
             words("((call_expression) @reference.call (#sdk? @r \"useFlags\" \"other\"))"),
+            None
+        );
+        // `variable` is the start of the trigger word `variable(`.
+        assert_eq!(
+            words("((call_expression) @reference.call (#any-of? @m \"variable\" \"getValue\"))"),
+            Some(vec!["variable(", "getValue"])
+        );
+        // A predicate with words that are not triggers does not spoil one that has them.
+        assert_eq!(
+            words(
+                "((call_expression) @reference.call (#eq? @p \"props\") (#sdk? @r \"useFlags\"))"
+            ),
             Some(vec!["useFlags"])
         );
         assert_eq!(
             words("((call_expression) @reference.call (#sdk? @r))"),
             None
         );
-        // Comments do not count, and a negated predicate keeps the pattern.
+        // Comments do not count, and a negated predicate proves nothing.
         assert_eq!(
             words("(call_expression ; \"hasFeature\"\n) @reference.call"),
             None

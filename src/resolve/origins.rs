@@ -82,6 +82,17 @@ impl Project {
                 .into_iter()
                 .filter_map(|field| node.child_by(f, field))
                 .find_map(|branch| self.origin(module, branch, packages, depth + 1)),
+            // `client?.allFlags() ?? {}`, `useFlags() || defaults`: the SDK side.
+            "binary_expression"
+                if node
+                    .child_by(f, Field::Operator)
+                    .is_some_and(|op| matches!(op.kind(), "??" | "||")) =>
+            {
+                [Field::Left, Field::Right]
+                    .into_iter()
+                    .filter_map(|field| node.child_by(f, field))
+                    .find_map(|side| self.origin(module, side, packages, depth + 1))
+            }
             "type_annotation" => {
                 let inner = node.named_child(0)?;
                 self.origin(module, inner, packages, depth + 1)
