@@ -65,7 +65,7 @@ function findBinary() {
     if (fs.existsSync(exe)) return exe;
     missing.push(`${p.package} is installed at ${dir} but has no ${path.basename(exe)}`);
   }
-  const here = `${process.platform}-${process.arch}${libc ? ` (${libc})` : ""}`;
+  const here = `${process.platform}-${process.arch}${libc ? ` with ${libc}` : ""}`;
   const lines = [`flaglint: no flaglint binary for this platform, ${here} (Node ${process.version}).`];
   if (fits.length > 0) {
     lines.push(
