@@ -30,7 +30,9 @@ launcher="$work/dist/flaglint-$version.tgz"
 platform="$(ls "$work"/dist/flaglint-cli-*-"$version".tgz)"
 
 python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet pre-commit
+# The oldest pre-commit the hook declares (minimum_pre_commit_version): the first that installs
+# a `language: node` hook from additional_dependencies alone.
+"$work/venv/bin/pip" install --quiet pre-commit==4.6.1
 
 # From here on: no Rust and no flaglint on PATH, and no registry for flaglint's packages.
 # (The previous version of this test put target/debug on PATH for `flaglint-system`.)
