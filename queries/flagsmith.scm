@@ -1,6 +1,7 @@
 ; sdk: flagsmith
 ; packages: flagsmith @flagsmith/flagsmith react-native-flagsmith flagsmith-nodejs flagsmith-es
 ; triggers: hasFeature getValue isFeatureEnabled getFeatureValue getFlag getExperimentFlag trackExposureEvent useFlags useExperiment getAllFlags defaultFlags
+; globals: flagsmith
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   flagsmith@10.0.0 and @flagsmith/flagsmith@12.4.0: types.d.ts (IFlagsmith.hasFeature(key, options),

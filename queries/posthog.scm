@@ -1,6 +1,7 @@
 ; sdk: posthog
 ; packages: posthog-js posthog-node @posthog/react
 ; triggers: isFeatureEnabled getFeatureFlag getFeatureFlagPayload getFeatureFlagResult getRemoteConfigPayload isEnabled getFlag getFlagPayload useFeatureFlagEnabled useFeatureFlagVariantKey useFeatureFlagPayload useFeatureFlagResult PostHogFeature evaluateFlags FeatureFlagEvaluations getAllFlags getFlagVariants
+; globals: posthog
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   posthog-js@1.449.2: dist/module.d.ts (PostHog.isFeatureEnabled(key, options?),

@@ -21,8 +21,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::QueryCursor;
 
-use crate::matcher::helpers::{find_helper_calls, name_seeds, Helper, HelperId, HelperTable};
-use crate::matcher::{find_references, CompiledQuery, Matcher, QueryError};
+use crate::matcher::helpers::{
+    find_helper_calls, find_map_helpers, name_seeds, Helper, HelperId, HelperTable, MapHelper,
+};
+use crate::matcher::{find_references, Aliases, CompiledQuery, Found, Matcher, QueryError};
 use crate::parse::{parse, Lang, ALL};
 use crate::prefilter::{in_set, Prefilter, WordSet};
 use crate::reference::Reference;
@@ -92,6 +94,9 @@ pub struct ScanResult {
     pub helpers: Vec<Helper>,
     #[serde(skip)]
     pub uncalled_helpers: usize,
+    /// The app's functions that return an SDK's flag map (`--stats`).
+    #[serde(skip)]
+    pub map_helpers: Vec<MapHelper>,
     /// Where the time went (`--stats`); not part of the output, which must not vary.
     #[serde(skip)]
     pub stats: ScanStats,
@@ -147,10 +152,17 @@ pub fn scan_with_progress(
 ) -> Result<ScanResult, ScanError> {
     let started = Instant::now();
     let prefilter = Prefilter::new(&matcher.triggers(), &matcher.packages());
-    let walked = walk_and_prefilter(options, &prefilter, progress)?;
+    let global_names: Vec<(String, usize)> = matcher
+        .sdks
+        .iter()
+        .enumerate()
+        .flat_map(|(sdk, spec)| spec.globals.iter().map(move |g| (g.clone(), sdk)))
+        .collect();
+    let walked = walk_and_prefilter(options, &prefilter, &global_names, progress)?;
     progress.finish_and_clear();
 
-    let imported = walked.imported | manifests_above(&options.paths, &prefilter);
+    let imported =
+        walked.imported | walked.script_tags | manifests_above(&options.paths, &prefilter);
     let reachable = matcher.reachable(imported);
     let mut candidates: Vec<Candidate> = walked
         .candidates
@@ -181,7 +193,18 @@ pub fn scan_with_progress(
             threads,
             message: err.to_string(),
         })?;
-    let project = Project::new(options.max_file_size);
+    // A script-tag install names no package; the SDK's global is its client wherever the
+    // SDK is in use and the name is not declared in the file.
+    let globals = (0..matcher.sdks.len())
+        .filter(|&sdk| in_set(imported, sdk))
+        .flat_map(|sdk| {
+            let spec = &matcher.sdks[sdk];
+            spec.globals
+                .iter()
+                .map(move |global| (global.clone(), spec.packages.clone()))
+        })
+        .collect();
+    let project = Project::new(options.max_file_size).with_globals(globals);
     let outcomes = pool.install(|| -> Result<Vec<Outcome>, ScanError> {
         let compiling = Instant::now();
         let queries = compile_queries(matcher, &candidates)?;
@@ -208,40 +231,31 @@ pub fn scan_with_progress(
     })?;
 
     let mut result = walked.result;
-    let mut helpers = HelperTable::default();
-    let mut called = std::collections::HashSet::new();
-    let mut found = Vec::new();
+    let mut inference = Inference::default();
     for outcome in outcomes {
-        result.absorb(&mut stats, outcome, &mut found);
+        inference.absorb(&mut result, &mut stats, outcome);
     }
     if options.infer_helpers {
         let inferring = Instant::now();
-        let sdk_names: Vec<String> = matcher.sdks.iter().map(|s| s.name.clone()).collect();
-        let mut new = helpers.add(std::mem::take(&mut found));
-        while !new.is_empty() && stats.helper_rounds < MAX_HELPER_ROUNDS {
-            stats.helper_rounds += 1;
-            let mut round = HelperTable::default();
-            round.add(new);
-            let outcomes: Vec<Outcome> = pool.install(|| {
-                walked
-                    .files
-                    .par_iter()
-                    .filter_map(|file| helper_round(file, &round, &project, &sdk_names, options))
-                    .collect()
-            });
-            stats.helper_files += outcomes.len();
-            for mut outcome in outcomes {
-                called.extend(std::mem::take(&mut outcome.called));
-                result.absorb(&mut stats, outcome, &mut found);
-            }
-            new = helpers.add(std::mem::take(&mut found));
-        }
-        result.references.extend(helpers.unsearched_reads(&new));
-        result.uncalled_helpers = helpers.all().filter(|h| !called.contains(&h.id())).count();
+        inference.run(
+            &mut result,
+            &mut stats,
+            &walked.files,
+            &pool,
+            matcher,
+            &project,
+            options,
+        )?;
         stats.helper_wall = inferring.elapsed();
     }
+    let Inference {
+        helpers,
+        map_helpers,
+        ..
+    } = inference;
     result.helpers = helpers.all().cloned().collect();
     result.helpers.sort();
+    result.map_helpers = map_helpers;
     result.modules_loaded = project.modules_loaded();
     result.stats = stats;
     result.references.sort();
@@ -259,17 +273,216 @@ pub fn scan_with_progress(
 /// this is a cycle or not worth following.
 const MAX_HELPER_ROUNDS: usize = 8;
 
-impl ScanResult {
-    /// Adds what one file gave; its helpers go to `helpers`.
-    fn absorb(&mut self, stats: &mut ScanStats, outcome: Outcome, helpers: &mut Vec<Helper>) {
-        self.files_parsed += usize::from(outcome.parsed);
-        self.references.extend(outcome.references);
-        self.syntax_errors.extend(outcome.syntax_error);
-        self.skipped.extend(outcome.skipped);
-        self.errors.extend(outcome.error);
-        helpers.extend(outcome.helpers);
+/// Helper inference across rounds: what is known, and what the last round found.
+#[derive(Default)]
+struct Inference {
+    helpers: HelperTable,
+    map_helpers: Vec<MapHelper>,
+    /// Helpers some call site calls.
+    called: std::collections::HashSet<HelperId>,
+    /// Found in the last round, not yet searched for.
+    new_helpers: Vec<Helper>,
+    new_map_helpers: Vec<MapHelper>,
+}
+
+impl Inference {
+    /// Adds what one file gave to the result, and its helpers to the next round.
+    fn absorb(&mut self, result: &mut ScanResult, stats: &mut ScanStats, outcome: Outcome) {
+        result.files_parsed += usize::from(outcome.parsed);
+        result.references.extend(outcome.references);
+        result.syntax_errors.extend(outcome.syntax_error);
+        result.skipped.extend(outcome.skipped);
+        result.errors.extend(outcome.error);
+        self.called.extend(outcome.called);
+        self.new_helpers.extend(outcome.helpers);
+        self.new_map_helpers.extend(outcome.map_helpers);
         stats.parse_cpu += outcome.parse_time;
         stats.match_cpu += outcome.match_time;
+    }
+
+    /// Rounds until no helper is new: each reads again the files that name a new helper
+    /// and finds their call sites (and, for a function returning an SDK's flag map, the
+    /// reads of what it returns).
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        result: &mut ScanResult,
+        stats: &mut ScanStats,
+        files: &[WalkedFile],
+        pool: &rayon::ThreadPool,
+        matcher: &Matcher,
+        project: &Project,
+        options: &ScanOptions,
+    ) -> Result<(), ScanError> {
+        let sdk_names: Vec<String> = matcher.sdks.iter().map(|s| s.name.clone()).collect();
+        let mut aliases = Aliases::new();
+        loop {
+            let new_helpers = self.helpers.add(std::mem::take(&mut self.new_helpers));
+            let mut new_maps = std::mem::take(&mut self.new_map_helpers);
+            new_maps.retain(|m| !self.map_helpers.contains(m));
+            new_maps.sort();
+            new_maps.dedup();
+            if new_helpers.is_empty() && new_maps.is_empty() {
+                break;
+            }
+            if stats.helper_rounds == MAX_HELPER_ROUNDS {
+                // Never searched for: their reads stand as dynamic references.
+                result
+                    .references
+                    .extend(new_helpers.iter().flat_map(|h| h.reads.clone()));
+                break;
+            }
+            stats.helper_rounds += 1;
+            for map in &new_maps {
+                let names = aliases.entry(map.stands_for.clone()).or_default();
+                if !names.contains(&map.name) {
+                    names.push(map.name.clone());
+                }
+            }
+            self.map_helpers.extend(new_maps.iter().cloned());
+            let round = Round::new(new_helpers, &new_maps, matcher, &sdk_names, &aliases)?;
+            let outcomes: Vec<Outcome> = pool.install(|| {
+                files
+                    .par_iter()
+                    .map_init(QueryCursor::new, |cursor, file| {
+                        round.visit(file, cursor, matcher, project, options)
+                    })
+                    .flatten()
+                    .collect()
+            });
+            stats.helper_files += outcomes.len();
+            for outcome in outcomes {
+                self.absorb(result, stats, outcome);
+            }
+        }
+        result.uncalled_helpers = self
+            .helpers
+            .all()
+            .filter(|h| !self.called.contains(&h.id()))
+            .count();
+        Ok(())
+    }
+}
+
+/// One round of helper inference: the helpers and map helpers it looks for.
+struct Round<'a> {
+    helpers: HelperTable,
+    /// The SDKs the new map helpers stand for, and one query per grammar for their reads.
+    map_sdks: u64,
+    map_queries: Vec<Option<CompiledQuery>>,
+    names: Vec<String>,
+    map_names: Vec<String>,
+    sdk_names: &'a [String],
+    aliases: &'a Aliases,
+}
+
+impl<'a> Round<'a> {
+    fn new(
+        new_helpers: Vec<Helper>,
+        new_maps: &[MapHelper],
+        matcher: &Matcher,
+        sdk_names: &'a [String],
+        aliases: &'a Aliases,
+    ) -> Result<Round<'a>, ScanError> {
+        let mut helpers = HelperTable::default();
+        helpers.add(new_helpers);
+        let map_sdks = crate::prefilter::sdk_set(new_maps.iter().map(|m| m.sdk));
+        let map_queries = if new_maps.is_empty() {
+            Vec::new()
+        } else {
+            let seen = matcher.word_set(new_maps.iter().map(|m| m.stands_for.as_str()));
+            ALL.iter()
+                .map(|&lang| matcher.compile(map_sdks, lang, Some(&seen)).map(Some))
+                .collect::<Result<_, _>>()?
+        };
+        Ok(Round {
+            names: helpers.names().map(String::from).collect(),
+            map_names: new_maps.iter().map(|m| m.name.clone()).collect(),
+            helpers,
+            map_sdks,
+            map_queries,
+            sdk_names,
+            aliases,
+        })
+    }
+
+    /// One file: if it names one of the round's helpers, parse it (once per run) and find
+    /// their call sites and reads.
+    fn visit(
+        &self,
+        walked: &WalkedFile,
+        cursor: &mut QueryCursor,
+        matcher: &Matcher,
+        project: &Project,
+        options: &ScanOptions,
+    ) -> Option<Outcome> {
+        let mut outcome = Outcome::default();
+        let module = match project.parsed(&walked.path) {
+            Some(module) => module,
+            None => {
+                let bytes = read_at_most(&walked.path, options.max_file_size)
+                    .ok()?
+                    .ok()?;
+                if !mentions_any(&bytes, &self.names) && !mentions_any(&bytes, &self.map_names) {
+                    return None;
+                }
+                if memchr::memchr(0, &bytes).is_some() {
+                    outcome.skipped = Some(Skipped {
+                        file: walked.file.clone(),
+                        reason: SkipReason::Binary,
+                    });
+                    return Some(outcome);
+                }
+                let Ok(source) = String::from_utf8(bytes) else {
+                    outcome.skipped = Some(Skipped {
+                        file: walked.file.clone(),
+                        reason: SkipReason::NotUtf8,
+                    });
+                    return Some(outcome);
+                };
+                let parsing = Instant::now();
+                let tree = parse(walked.lang, &source)?;
+                outcome.parse_time = parsing.elapsed();
+                outcome.parsed = true;
+                outcome.syntax_error = tree.root_node().has_error().then(|| walked.file.clone());
+                project.adopt(Module::new(walked.path.clone(), source, tree))
+            }
+        };
+        let text = module.source.as_bytes();
+        let calls_helpers = mentions_any(text, &self.names);
+        let reads_maps = mentions_any(text, &self.map_names);
+        if !calls_helpers && !reads_maps {
+            return None;
+        }
+        let matching = Instant::now();
+        if calls_helpers {
+            outcome.match_helpers(
+                project,
+                &module,
+                &walked.file,
+                &self.helpers,
+                self.sdk_names,
+            );
+        }
+        if let Some(Some(query)) = self
+            .map_queries
+            .get(walked.lang.index())
+            .filter(|_| reads_maps)
+        {
+            let found = find_references(
+                matcher,
+                query,
+                self.map_sdks,
+                project,
+                cursor,
+                &module,
+                &walked.file,
+                self.aliases,
+            );
+            outcome.found(&module, found);
+        }
+        outcome.match_time = matching.elapsed();
+        Some(outcome)
     }
 }
 
@@ -292,58 +505,6 @@ struct WalkedFile {
     lang: Lang,
 }
 
-/// A helper round for one file: read it again, and if it names one of the round's helpers,
-/// parse it and find their call sites.
-fn helper_round(
-    walked: &WalkedFile,
-    helpers: &HelperTable,
-    project: &Project,
-    sdk_names: &[String],
-    options: &ScanOptions,
-) -> Option<Outcome> {
-    let names: Vec<&str> = helpers.names().collect();
-    let mut outcome = Outcome::default();
-    if let Some(module) = project.parsed(&walked.path) {
-        if !mentions_any(module.source.as_bytes(), &names) {
-            return None;
-        }
-        let matching = Instant::now();
-        outcome.match_helpers(project, &module, &walked.file, helpers, sdk_names);
-        outcome.match_time = matching.elapsed();
-        return Some(outcome);
-    }
-    let bytes = read_at_most(&walked.path, options.max_file_size)
-        .ok()?
-        .ok()?;
-    if !mentions_any(&bytes, &names) {
-        return None;
-    }
-    if memchr::memchr(0, &bytes).is_some() {
-        outcome.skipped = Some(Skipped {
-            file: walked.file.clone(),
-            reason: SkipReason::Binary,
-        });
-        return Some(outcome);
-    }
-    let Ok(source) = String::from_utf8(bytes) else {
-        outcome.skipped = Some(Skipped {
-            file: walked.file.clone(),
-            reason: SkipReason::NotUtf8,
-        });
-        return Some(outcome);
-    };
-    let parsing = Instant::now();
-    let tree = parse(walked.lang, &source)?;
-    outcome.parse_time = parsing.elapsed();
-    outcome.parsed = true;
-    outcome.syntax_error = tree.root_node().has_error().then(|| walked.file.clone());
-    let module = project.adopt(Module::new(walked.path.clone(), source, tree));
-    let matching = Instant::now();
-    outcome.match_helpers(project, &module, &walked.file, helpers, sdk_names);
-    outcome.match_time = matching.elapsed();
-    Some(outcome)
-}
-
 impl Outcome {
     fn match_helpers(
         &mut self,
@@ -360,10 +521,18 @@ impl Outcome {
         self.called.extend(calls.called);
         self.helpers.extend(helpers);
     }
+
+    /// What the SDK queries found in a file: references, and helpers named from its seeds.
+    fn found(&mut self, module: &Module, found: Found) {
+        let (helpers, fallbacks) = name_seeds(module, found.seeds);
+        self.references.extend(found.references);
+        self.references.extend(fallbacks);
+        self.helpers.extend(helpers);
+    }
 }
 
 /// Whether `text` holds one of `names` as a whole identifier.
-fn mentions_any(text: &[u8], names: &[&str]) -> bool {
+fn mentions_any(text: &[u8], names: &[String]) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
     names.iter().any(|name| {
         memchr::memmem::find_iter(text, name.as_bytes()).any(|at| {
@@ -393,6 +562,8 @@ struct Walked {
     files: Vec<WalkedFile>,
     /// The SDKs whose packages some file names.
     imported: u64,
+    /// The SDKs an HTML page of the repository installs with a script tag.
+    script_tags: u64,
     bytes_read: u64,
     result: ScanResult,
 }
@@ -402,6 +573,7 @@ impl Walked {
         self.candidates.extend(other.candidates);
         self.files.extend(other.files);
         self.imported |= other.imported;
+        self.script_tags |= other.script_tags;
         self.bytes_read += other.bytes_read;
         self.result.files_scanned += other.result.files_scanned;
         self.result.skipped.extend(other.result.skipped);
@@ -412,6 +584,7 @@ impl Walked {
 fn walk_and_prefilter(
     options: &ScanOptions,
     prefilter: &Prefilter,
+    globals: &[(String, usize)],
     progress: &ProgressBar,
 ) -> Result<Walked, WalkError> {
     let walk = walker(&options.paths, options.threads)?;
@@ -419,6 +592,7 @@ fn walk_and_prefilter(
     let mut builder = VisitorBuilder {
         options,
         prefilter,
+        globals,
         merged: merged.clone(),
         progress,
     };
@@ -473,6 +647,7 @@ struct Outcome {
     references: Vec<Reference>,
     /// Flag helpers defined in the file, and those it calls.
     helpers: Vec<Helper>,
+    map_helpers: Vec<MapHelper>,
     called: Vec<HelperId>,
     skipped: Option<Skipped>,
     error: Option<FileError>,
@@ -510,31 +685,40 @@ fn parse_and_match(
     let syntax_error = tree.root_node().has_error().then(|| file.clone());
     let module = project.adopt(Module::new(path, source, tree));
     let matching = Instant::now();
-    let found = find_references(matcher, query, sdks, project, cursor, &module, &file);
-    let (helpers, mut references) = if infer_helpers {
-        name_seeds(&module, found.seeds)
-    } else {
-        // No inference: the reads inside helpers stand as the dynamic references they are.
-        (
-            Vec::new(),
-            found.seeds.into_iter().map(|s| s.fallback).collect(),
-        )
-    };
-    references.extend(found.references);
-    Outcome {
-        references,
-        helpers,
+    let found = find_references(
+        matcher,
+        query,
+        sdks,
+        project,
+        cursor,
+        &module,
+        &file,
+        &Aliases::new(),
+    );
+    let mut outcome = Outcome {
         parsed: true,
         syntax_error,
         parse_time,
-        match_time: matching.elapsed(),
         ..Outcome::default()
+    };
+    if infer_helpers {
+        outcome.found(&module, found);
+        outcome.map_helpers = find_map_helpers(project, &module, matcher, sdks);
+    } else {
+        // No inference: the reads inside helpers stand as the dynamic references they are.
+        outcome.references = found.references;
+        outcome
+            .references
+            .extend(found.seeds.into_iter().map(|s| s.fallback));
     }
+    outcome.match_time = matching.elapsed();
+    outcome
 }
 
 struct VisitorBuilder<'s> {
     options: &'s ScanOptions,
     prefilter: &'s Prefilter,
+    globals: &'s [(String, usize)],
     merged: Arc<Mutex<Walked>>,
     progress: &'s ProgressBar,
 }
@@ -544,6 +728,7 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
         Box::new(FileVisitor {
             options: self.options,
             prefilter: self.prefilter,
+            globals: self.globals,
             local: Walked::default(),
             merged: self.merged.clone(),
             progress: self.progress.clone(),
@@ -554,6 +739,8 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
 struct FileVisitor<'s> {
     options: &'s ScanOptions,
     prefilter: &'s Prefilter,
+    /// Each SDK's global names, for script tags in HTML pages.
+    globals: &'s [(String, usize)],
     local: Walked,
     merged: Arc<Mutex<Walked>>,
     progress: ProgressBar,
@@ -604,12 +791,37 @@ impl ParallelVisitor for FileVisitor<'_> {
             if let Ok(manifest) = std::fs::read(entry.path()) {
                 self.local.imported |= self.prefilter.scan(&manifest).packages;
             }
+        } else if is_html(entry.path()) {
+            self.local.script_tags |= self.script_tags(entry.path());
         }
         WalkState::Continue
     }
 }
 
+fn is_html(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
 impl FileVisitor<'_> {
+    /// The SDKs whose script-tag install this HTML page holds: a `<script>` and the SDK's
+    /// global name (`posthog.init(`, `flagsmith.init(`).
+    fn script_tags(&self, path: &Path) -> u64 {
+        let Ok(Ok(bytes)) = read_at_most(path, self.options.max_file_size) else {
+            return 0;
+        };
+        if memchr::memmem::find(&bytes, b"<script").is_none() {
+            return 0;
+        }
+        self.globals
+            .iter()
+            .filter(|(global, _)| {
+                memchr::memmem::find(&bytes, format!("{global}.").as_bytes()).is_some()
+            })
+            .fold(0, |set, (_, sdk)| set | (1u64 << sdk))
+    }
+
     fn prefilter_file(&mut self, path: &Path, relative: &Path, lang: Lang) {
         // One name per file, as imports name it (`./src/a.ts` and `src/a.ts` are one module).
         let path = &crate::resolve::paths::normalize(path);

@@ -296,3 +296,28 @@ fn stats_say_what_was_read_and_where_the_time_went() {
     let plain = flaglint(dir.path(), &["refs", "--format", "json"]);
     assert!(!stderr(&plain).contains("stats:"));
 }
+
+/// r12: PostHog's HTML snippet installs `posthog` as a global; an app that never imports
+/// the SDK still calls it. With no snippet, no import and no package.json, the same
+/// names are nobody's client.
+#[test]
+fn r12_script_tag_globals_are_clients() {
+    const APP: &str = "export function show() {\n  return posthog.isFeatureEnabled('snippet-bare') && window.posthog.getFeatureFlag('snippet-window');\n}\n";
+    const SNIPPET: &str = "<html><head><script>\n!function(t,e){/* posthog-js loader */}(document,window.posthog||[]);\nposthog.init('phc_key', { api_host: 'https://us.i.posthog.com' });\n</script></head></html>\n";
+    let with_snippet = repo(&[
+        ("src/app.js", APP.as_bytes()),
+        ("public/index.html", SNIPPET.as_bytes()),
+    ]);
+    let output = flaglint(with_snippet.path(), &["refs", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        keys(&output),
+        vec![
+            ("src/app.js".into(), "snippet-bare".into()),
+            ("src/app.js".into(), "snippet-window".into())
+        ]
+    );
+    let without = repo(&[("src/app.js", APP.as_bytes())]);
+    let output = flaglint(without.path(), &["refs", "--format", "json"]);
+    assert!(keys(&output).is_empty(), "{}", stdout(&output));
+}

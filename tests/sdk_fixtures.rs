@@ -1,140 +1,39 @@
-//! Every file under fixtures/sdk/<sdk>/ marks its expected references with caret comments:
-//!
-//! ```text
-//! flagsmith.hasFeature('x');
-//! //                   ^ x
-//! ```
-//!
-//! The caret sits under the key's first character on the nearest line above that is not
-//! a caret comment; `^ dynamic` marks an unresolved key, `^ dynamic exp_` one with a
-//! known prefix. The scan must report exactly the marked references, each through the
-//! fixture's own SDK: nothing missed (recall) and nothing more (precision), which is what
-//! keeps the traps in the same files honest.
+//! Every file under fixtures/sdk/<sdk>/ marks its expected references with caret comments
+//! (tests/support/carets.rs); each must be found through the fixture's own SDK.
+
+#[path = "support/carets.rs"]
+mod carets;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use carets::{check_folder, expectations, found_in, relative, source_files};
 use flaglint::matcher::{Matcher, SdkSpec};
-use flaglint::scan::{scan, ScanOptions};
-use flaglint::walk::FileFilter;
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Expected {
-    file: String,
-    line: usize,
-    column: usize,
-    key: String,
-    sdk: String,
-}
-
-fn expectations(sdk: &str, root: &Path, file: &Path) -> Vec<Expected> {
-    let text = std::fs::read_to_string(file).unwrap();
-    let relative = file
-        .strip_prefix(root)
-        .unwrap()
-        .to_string_lossy()
-        .replace('\\', "/");
-    let mut expected = Vec::new();
-    let mut target_line = 0;
-    for (index, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let caret = trimmed
-            .strip_prefix("//")
-            .and_then(|rest| rest.trim_start().strip_prefix('^'));
-        match caret {
-            Some(rest) => {
-                let column = line.chars().take_while(|c| *c != '^').count() + 1;
-                expected.push(Expected {
-                    file: relative.clone(),
-                    line: target_line,
-                    column,
-                    key: rest.trim().to_string(),
-                    sdk: sdk.to_string(),
-                });
-            }
-            None => target_line = index + 1,
-        }
-    }
-    expected
-}
-
-fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            source_files(&path, out);
-        } else if flaglint::parse::Lang::from_path(&path).is_some() {
-            out.push(path);
-        }
-    }
-}
 
 fn check_fixture(sdk: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/sdk")
         .join(sdk);
-    let mut files = Vec::new();
-    source_files(&root, &mut files);
-    let expected: BTreeSet<Expected> = files
-        .iter()
-        .flat_map(|f| expectations(sdk, &root, f))
-        .collect();
-    assert!(!expected.is_empty(), "fixture {sdk} marks no references");
-
-    let found = found_in(&root, vec![root.clone()]);
-    let missed: Vec<_> = expected.difference(&found).collect();
-    let extra: Vec<_> = found.difference(&expected).collect();
-    assert!(
-        missed.is_empty() && extra.is_empty(),
-        "missed (marked, not found): {missed:#?}\nextra (found, not marked): {extra:#?}"
-    );
+    if let Err(failure) = check_folder(&root, Some(sdk)) {
+        panic!("{failure}");
+    }
     // Each file scanned alone gives what the folder gives for it: no query is left out
     // because some word occurs only in another file.
+    let mut files = Vec::new();
+    source_files(&root, &mut files);
+    let found = found_in(&root, vec![root.clone()], true);
     for file in &files {
-        let relative = file
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let alone = found_in(&root, vec![file.clone()]);
-        let in_folder: BTreeSet<Expected> = found
+        let relative = relative(&root, file);
+        let alone = found_in(&root, vec![file.clone()], true);
+        let in_folder: BTreeSet<_> = found
             .iter()
             .filter(|e| e.file == relative)
             .cloned()
             .collect();
         assert_eq!(alone, in_folder, "{relative} scanned alone");
+        let marked: BTreeSet<_> = expectations(Some(sdk), &root, file).into_iter().collect();
+        assert_eq!(alone, marked, "{relative} scanned alone, against its marks");
     }
-}
-
-/// The references a scan of `paths` reports, paths relative to `root`.
-fn found_in(root: &Path, paths: Vec<PathBuf>) -> BTreeSet<Expected> {
-    let options = ScanOptions {
-        infer_helpers: true,
-        paths,
-        root: root.to_path_buf(),
-        threads: 2,
-        filter: FileFilter::new(&[], &[], false).unwrap(),
-        max_file_size: 2 * 1024 * 1024,
-    };
-    let result = scan(&options, &Matcher::new(SdkSpec::builtin()).unwrap()).unwrap();
-    result
-        .references
-        .iter()
-        .map(|r| Expected {
-            file: r.file.clone(),
-            line: r.line,
-            column: r.column,
-            key: match (&r.key, &r.dynamic) {
-                (Some(key), _) => key.clone(),
-                (None, Some(d)) => match &d.prefix {
-                    Some(prefix) => format!("dynamic {prefix}"),
-                    None => "dynamic".to_string(),
-                },
-                (None, None) => "?".to_string(),
-            },
-            sdk: r.sdk.clone(),
-        })
-        .collect()
 }
 
 /// One fixture folder per SDK, fixtures/sdk/<sdk>/, named as its query file's `; sdk:`
@@ -211,6 +110,7 @@ fn trigger_words_never_hide_a_match() {
             &mut cursor,
             &module,
             &file,
+            &Default::default(),
         );
         let pruned = if hits.triggers == 0 {
             Vec::new()
@@ -226,6 +126,7 @@ fn trigger_words_never_hide_a_match() {
                 &mut cursor,
                 &module,
                 &file,
+                &Default::default(),
             )
             .references
         };

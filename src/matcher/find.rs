@@ -21,8 +21,14 @@ pub struct Found {
     pub seeds: Vec<Seed>,
 }
 
+/// The app's names for SDK functions: `useFlags` -> `useAllFlags` for a hook that returns
+/// `useFlags()`. A file that calls the app's name reads the SDK's results without spelling
+/// the SDK's.
+pub type Aliases = std::collections::HashMap<String, Vec<String>>;
+
 /// Every reference in one parsed file.
 /// `sdks`: the SDKs whose trigger words the file holds; other SDKs' patterns are passed over.
+#[allow(clippy::too_many_arguments)]
 pub fn find_references(
     matcher: &Matcher,
     compiled: &CompiledQuery,
@@ -31,11 +37,15 @@ pub fn find_references(
     cursor: &mut QueryCursor,
     module: &Module,
     file: &str,
+    aliases: &Aliases,
 ) -> Found {
     let source = module.source.as_bytes();
     let mut references = Vec::new();
     let mut seeds = Vec::new();
-    let mut mentions = Mentions::default();
+    let mut mentions = Mentions {
+        aliases,
+        seen: Default::default(),
+    };
     let mut matches = cursor.matches(&compiled.query, module.tree.root_node(), source);
     while let Some(found) = matches.next() {
         let Some(info) = compiled.patterns.get(found.pattern_index) else {
@@ -195,18 +205,24 @@ fn key_prefix(param: &ParamKey) -> Option<String> {
     Some(param.prefix.clone()).filter(|p| !p.is_empty())
 }
 
-/// Which SDK names a file's text contains, looked up once per name.
-#[derive(Default)]
-struct Mentions {
+/// Which SDK names a file's text contains (or an app name standing for one), looked up
+/// once per name.
+struct Mentions<'a> {
+    aliases: &'a Aliases,
     seen: std::collections::HashMap<String, bool>,
 }
 
-impl Mentions {
+impl Mentions<'_> {
     fn any(&mut self, source: &[u8], names: &[String]) -> bool {
         names.iter().any(|name| match self.seen.get(name.as_str()) {
             Some(&seen) => seen,
             None => {
-                let seen = memchr::memmem::find(source, name.as_bytes()).is_some();
+                let spelled = |word: &str| memchr::memmem::find(source, word.as_bytes()).is_some();
+                let seen = spelled(name)
+                    || self
+                        .aliases
+                        .get(name)
+                        .is_some_and(|names| names.iter().any(|n| spelled(n)));
                 self.seen.insert(name.clone(), seen);
                 seen
             }

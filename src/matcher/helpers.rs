@@ -338,6 +338,78 @@ fn owner_name(module: &Module, container: Node) -> Option<String> {
     }
 }
 
+/// A function of the app that returns what an SDK function returns (`useAllFlags()`
+/// returning `useFlags()`): reads of what it returns are that SDK's reads, so its name
+/// stands for the SDK function's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MapHelper {
+    pub name: String,
+    pub display: String,
+    /// The SDK (index into the matcher's SDKs) and the function it stands for.
+    pub sdk: usize,
+    pub stands_for: String,
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+/// The functions of a parsed file that return an SDK's result object (a flag map, a
+/// flags snapshot), for the SDKs in `sdks`.
+pub fn find_map_helpers(
+    project: &Project,
+    module: &Module,
+    matcher: &super::Matcher,
+    sdks: u64,
+) -> Vec<MapHelper> {
+    let source = module.source.as_bytes();
+    let mut found = Vec::new();
+    for (index, spec) in matcher.sdks.iter().enumerate() {
+        if !crate::prefilter::in_set(sdks, index) {
+            continue;
+        }
+        let results: Vec<String> = spec
+            .result_names()
+            .into_iter()
+            .filter(|name| memchr::memmem::find(source, name.as_bytes()).is_some())
+            .collect();
+        if results.is_empty() {
+            continue;
+        }
+        let mut stack = vec![module.tree.root_node()];
+        while let Some(node) = stack.pop() {
+            let mut walk = node.walk();
+            stack.extend(node.named_children(&mut walk));
+            if !is_function(node) {
+                continue;
+            }
+            let body = text(node, source);
+            if !results.iter().any(|r| body.contains(&format!("{r}("))) {
+                continue;
+            }
+            let Some(called) = project
+                .function_result_origin(module, node, &spec.packages)
+                .and_then(|origin| origin.called)
+                .filter(|called| results.contains(called))
+            else {
+                continue;
+            };
+            let Some((name, display)) = function_name(module, node) else {
+                continue;
+            };
+            found.push(MapHelper {
+                name,
+                display,
+                sdk: index,
+                stands_for: called,
+                path: module.path.clone(),
+                line: node.start_position().row + 1,
+            });
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
 /// The helpers found so far, by the name their call sites use.
 #[derive(Debug, Default, Clone)]
 pub struct HelperTable {
@@ -409,6 +481,7 @@ pub fn find_helper_calls(
     let source = module.source.as_bytes();
     let mut found = HelperCalls::default();
     let mut targets: HashMap<(usize, usize), Target> = HashMap::new();
+    let renamed = renamed_imports(module, helpers);
     let mut stack = vec![module.tree.root_node()];
     while let Some(node) = stack.pop() {
         let mut walk = node.walk();
@@ -440,6 +513,7 @@ pub fn find_helper_calls(
             }
             _ => continue,
         };
+        let name = renamed.get(name).map_or(name, String::as_str);
         let candidates = helpers.named(name);
         if candidates.is_empty() {
             continue;
@@ -470,6 +544,35 @@ pub fn find_helper_calls(
         }
     }
     found
+}
+
+/// `import { isOn as flagOn }`: the file's own names for helpers, to the helpers' names.
+fn renamed_imports(module: &Module, helpers: &HelperTable) -> HashMap<String, String> {
+    let source = module.source.as_bytes();
+    let mut renamed = HashMap::new();
+    let root = module.tree.root_node();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        if statement.kind() != "import_statement" {
+            continue;
+        }
+        let mut stack = vec![statement];
+        while let Some(node) = stack.pop() {
+            let mut walk = node.walk();
+            stack.extend(node.named_children(&mut walk));
+            if node.kind() != "import_specifier" {
+                continue;
+            }
+            let (Some(name), Some(alias)) = (field(node, "name"), field(node, "alias")) else {
+                continue;
+            };
+            let name = property_name(name, source);
+            if !helpers.named(&name).is_empty() {
+                renamed.insert(text(alias, source).to_string(), name);
+            }
+        }
+    }
+    renamed
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -26,6 +26,7 @@ use tree_sitter::Query;
 use crate::parse::Lang;
 use crate::prefilter::{in_set, sdk_set, WordSet, MAX_SDKS};
 use crate::reference::RefKind;
+pub use find::Aliases;
 pub use find::{find_references, Found};
 pub use query::grammar_name;
 use query::{compile, required_words};
@@ -83,6 +84,8 @@ pub struct SdkSpec {
     pub file: String,
     pub packages: Vec<String>,
     pub triggers: Vec<String>,
+    /// Global names a script-tag install gives the SDK's client (`posthog`, `flagsmith`).
+    pub globals: Vec<String>,
     pub source: String,
     /// Set for a `[[wrappers]]` entry: how its matches become service keys.
     pub wrapper: Option<wrapper::WrapperKeys>,
@@ -108,9 +111,16 @@ impl SdkSpec {
             file: file.into(),
             packages: header("packages").unwrap_or_default(),
             triggers: header("triggers").unwrap_or_default(),
+            globals: header("globals").unwrap_or_default(),
             source: source.to_string(),
             wrapper: None,
         })
+    }
+
+    /// The SDK functions whose results its patterns read from: `useFlags` for `flags.x`
+    /// on `const flags = useFlags()`.
+    pub fn result_names(&self) -> Vec<String> {
+        query::result_names(&self.source)
     }
 
     pub fn builtin() -> Vec<SdkSpec> {
@@ -231,6 +241,18 @@ impl Matcher {
                 .and_then(|w| w.fixed.clone());
         }
         Ok(compiled)
+    }
+
+    /// These trigger words, as a set.
+    pub fn word_set<'w>(&self, words: impl IntoIterator<Item = &'w str>) -> WordSet {
+        let triggers = self.triggers();
+        let mut set = WordSet::default();
+        for word in words {
+            if let Some(index) = triggers.iter().position(|(w, _)| w == word) {
+                set.insert(index);
+            }
+        }
+        set
     }
 
     /// Each trigger word with the SDKs (by index) that list it.

@@ -168,6 +168,21 @@ pub(super) fn required_words<'s>(pattern: &str, spec: &'s SdkSpec) -> Option<Vec
     covered_by(&exact).or_else(|| covered_by(&|name| exact(name).or_else(|| called(name))))
 }
 
+/// The SDK functions whose results a query reads from (`#sdk-from? @receiver "useFlags"`):
+/// an app function that returns one of them stands for it.
+pub(super) fn result_names(source: &str) -> Vec<String> {
+    let mut names: Vec<String> = top_level_groups(source)
+        .into_iter()
+        .filter(|(_, is_pattern)| *is_pattern)
+        .flat_map(|(group, _)| predicates(group))
+        .filter(|(name, _)| name == "sdk-from?")
+        .flat_map(|(_, literals)| literals)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Each predicate of query text: its name (`any-of?`) and its string arguments.
 fn predicates(pattern: &str) -> Vec<(String, Vec<String>)> {
     let mut found = Vec::new();

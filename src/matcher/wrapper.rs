@@ -144,6 +144,7 @@ pub fn compile(wrapper: &WrapperConfig, index: usize) -> Result<SdkSpec, Wrapper
         file: format!("[[wrappers]] #{} ({pattern})", index + 1),
         packages: Vec::new(),
         triggers,
+        globals: Vec::new(),
         source: query,
         wrapper: Some(WrapperKeys {
             fixed: wrapper.key.clone(),
@@ -388,6 +389,7 @@ mod tests {
             &mut cursor,
             &module,
             "a.tsx",
+            &Default::default(),
         )
         .references
     }

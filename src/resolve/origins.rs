@@ -21,6 +21,16 @@ impl Project {
         self.origin(module, node, packages, 0)
     }
 
+    /// The SDK origin of what `function` returns.
+    pub fn function_result_origin(
+        &self,
+        module: &Module,
+        function: Node,
+        packages: &[String],
+    ) -> Option<Origin> {
+        self.returned_origin(module, function, packages, 0)
+    }
+
     fn origin(
         &self,
         module: &Module,
@@ -69,6 +79,16 @@ impl Project {
                         depth,
                     );
                 }
+                // `window.posthog`: the global, unless `window` is something of the file's.
+                let global_object = object.kind() == "identifier"
+                    && matches!(text(object, src), "window" | "globalThis" | "self")
+                    && module.lookup(text(object, src), object).is_none();
+                if global_object {
+                    let property = node.child_by(f, Field::Property)?;
+                    return self
+                        .is_global_client(text(property, src), packages)
+                        .then(Origin::default);
+                }
                 self.origin(module, object, packages, depth + 1)
                     .map(|_| Origin::default())
             }
@@ -109,7 +129,11 @@ impl Project {
         packages: &[String],
         depth: usize,
     ) -> Option<Origin> {
-        match module.lookup(name, at)? {
+        let Some(binding) = module.lookup(name, at) else {
+            // Not declared in the file: a global, which a script tag may make the client.
+            return self.is_global_client(name, packages).then(Origin::default);
+        };
+        match binding {
             Binding::Import { source, imported } => {
                 if is_package(&source, packages) {
                     return Some(Origin {
@@ -396,6 +420,7 @@ impl Project {
                 | "function"
                 | "arrow_function"
                 | "generator_function_declaration"
+                | "method_definition"
         ) {
             return None;
         }

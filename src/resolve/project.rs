@@ -148,6 +148,8 @@ pub struct Project {
     star_texts: Mutex<HashMap<PathBuf, Arc<[u8]>>>,
     /// Which module a barrel's `export *` gets each name from.
     pub(super) star_sources: StarSources,
+    /// Global names that are SDK clients in this project, with the SDK's packages.
+    globals: Vec<(String, Vec<String>)>,
 }
 
 impl Default for Project {
@@ -161,6 +163,7 @@ impl Default for Project {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             star_texts: Mutex::default(),
             star_sources: StarSources::default(),
+            globals: Vec::new(),
         }
     }
 }
@@ -171,6 +174,21 @@ impl Project {
             max_file_size,
             ..Project::default()
         }
+    }
+
+    /// Global names that are an SDK's client here (a script tag installs the SDK): each
+    /// with the packages of its SDK.
+    pub fn with_globals(mut self, globals: Vec<(String, Vec<String>)>) -> Project {
+        self.globals = globals;
+        self
+    }
+
+    /// Whether `name`, used without a declaration, is a global client of the SDK with
+    /// these packages.
+    pub(super) fn is_global_client(&self, name: &str, packages: &[String]) -> bool {
+        self.globals
+            .iter()
+            .any(|(global, of)| global == name && of.as_slice() == packages)
     }
 
     /// How many imported modules were parsed for resolution.

@@ -1,0 +1,80 @@
+//! Flag helpers inferred from the code, one fixture folder per shape under
+//! fixtures/helpers/: across files, helpers of helpers, classes and injected services,
+//! components, object namespaces and globals, prefixes and default parameters, functions
+//! that hand out an SDK's flag map, workspace packages. Each file marks its expected
+//! references with caret comments (tests/support/carets.rs), `via` included, and the
+//! traps in the same files (a string-taking function, a local namesake) must not match.
+
+#[path = "support/carets.rs"]
+mod carets;
+
+use std::path::Path;
+
+fn check(case: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/helpers")
+        .join(case);
+    if let Err(failure) = carets::check_folder(&root, None) {
+        panic!("{case}: {failure}");
+    }
+}
+
+#[test]
+fn across_files_barrels_and_aliases() {
+    check("cross-file");
+}
+
+#[test]
+fn helpers_of_helpers_curried_and_recursive() {
+    check("transitive");
+}
+
+#[test]
+fn methods_of_an_injected_service() {
+    check("class-service");
+}
+
+#[test]
+fn components_with_a_key_prop() {
+    check("components");
+}
+
+#[test]
+fn object_namespace_and_global() {
+    check("namespace");
+}
+
+#[test]
+fn prefixes_suffixes_and_default_parameters() {
+    check("prefix-default");
+}
+
+#[test]
+fn a_function_that_returns_the_flag_map() {
+    check("map-helper");
+}
+
+#[test]
+fn keys_from_a_workspace_package() {
+    check("workspace");
+}
+
+#[test]
+fn keys_from_a_pnpm_workspace_package() {
+    check("workspace-pnpm");
+}
+
+/// Every folder under fixtures/helpers/ has its test above.
+#[test]
+fn every_helper_fixture_is_tested() {
+    let source = include_str!("helper_fixtures.rs");
+    for entry in
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/helpers")).unwrap()
+    {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            source.contains(&format!("check(\"{name}\")")),
+            "fixtures/helpers/{name} has no test"
+        );
+    }
+}
