@@ -88,12 +88,9 @@ pub struct ScanResult {
     pub errors: Vec<FileError>,
     /// Files parsed only to follow an import.
     pub modules_loaded: usize,
-    /// The app's flag helpers found in the code (`--stats`, `init`), and how many of them
-    /// nothing in the scanned code calls.
+    /// The app's flag helpers found in the code, with their call counts (`--stats`, `init`).
     #[serde(skip)]
     pub helpers: Vec<Helper>,
-    #[serde(skip)]
-    pub uncalled_helpers: usize,
     /// The app's functions that return an SDK's flag map (`--stats`).
     #[serde(skip)]
     pub map_helpers: Vec<MapHelper>,
@@ -251,11 +248,26 @@ pub fn scan_with_progress(
     let Inference {
         helpers,
         map_helpers,
+        called,
         ..
     } = inference;
-    result.helpers = helpers.all().cloned().collect();
+    result.helpers = helpers
+        .all()
+        .map(|helper| Helper {
+            calls: called.get(&helper.id()).copied().unwrap_or(0),
+            // From here on, for people: relative to the root, as references are.
+            path: relative_path(&options.root, &helper.path),
+            ..helper.clone()
+        })
+        .collect();
     result.helpers.sort();
-    result.map_helpers = map_helpers;
+    result.map_helpers = map_helpers
+        .into_iter()
+        .map(|map| MapHelper {
+            path: relative_path(&options.root, &map.path),
+            ..map
+        })
+        .collect();
     result.modules_loaded = project.modules_loaded();
     result.stats = stats;
     result.references.sort();
@@ -278,8 +290,8 @@ const MAX_HELPER_ROUNDS: usize = 8;
 struct Inference {
     helpers: HelperTable,
     map_helpers: Vec<MapHelper>,
-    /// Helpers some call site calls.
-    called: std::collections::HashSet<HelperId>,
+    /// Call sites found per helper.
+    called: std::collections::HashMap<HelperId, usize>,
     /// Found in the last round, not yet searched for.
     new_helpers: Vec<Helper>,
     new_map_helpers: Vec<MapHelper>,
@@ -293,7 +305,9 @@ impl Inference {
         result.syntax_errors.extend(outcome.syntax_error);
         result.skipped.extend(outcome.skipped);
         result.errors.extend(outcome.error);
-        self.called.extend(outcome.called);
+        for id in outcome.called {
+            *self.called.entry(id).or_default() += 1;
+        }
         self.new_helpers.extend(outcome.helpers);
         self.new_map_helpers.extend(outcome.map_helpers);
         stats.parse_cpu += outcome.parse_time;
@@ -355,11 +369,6 @@ impl Inference {
                 self.absorb(result, stats, outcome);
             }
         }
-        result.uncalled_helpers = self
-            .helpers
-            .all()
-            .filter(|h| !self.called.contains(&h.id()))
-            .count();
         Ok(())
     }
 }

@@ -278,7 +278,7 @@ fn stats_say_what_was_read_and_where_the_time_went() {
     assert!(output.status.success(), "{}", stderr(&output));
     let err = stderr(&output);
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("stats: ")).collect();
-    assert_eq!(lines.len(), 4, "{err}");
+    assert_eq!(lines.len(), 5, "{err}");
     assert!(lines[0].contains("2 files, 0.0 MB"), "{}", lines[0]);
     assert!(
         lines[1].contains("SDKs in use: flagsmith; 1 files"),
@@ -290,6 +290,11 @@ fn stats_say_what_was_read_and_where_the_time_went() {
         lines[3].contains("1 files and 0 imported modules"),
         "{}",
         lines[3]
+    );
+    assert!(
+        lines[4].contains("flag helpers: 0 inferred"),
+        "{}",
+        lines[4]
     );
     // The output itself is unchanged.
     assert_eq!(keys(&output), vec![("src/a.ts".into(), "seen".into())]);
@@ -320,4 +325,89 @@ fn r12_script_tag_globals_are_clients() {
     let without = repo(&[("src/app.js", APP.as_bytes())]);
     let output = flaglint(without.path(), &["refs", "--format", "json"]);
     assert!(keys(&output).is_empty(), "{}", stdout(&output));
+}
+
+/// r12: `--stats` lists the helpers inference found, where each is defined, how often it
+/// is called and through which helpers it reads.
+#[test]
+fn r12_stats_list_the_inferred_helpers() {
+    let dir = repo(&[
+        ("package.json", br#"{"dependencies": {"flagsmith": "*"}}"#),
+        (
+            "src/flags.ts",
+            b"import flagsmith from 'flagsmith';\nexport const isOn = (key: string) => flagsmith.hasFeature(key);\nexport const isBeta = (key: string) => isOn(`beta_${key}`);\n",
+        ),
+        (
+            "src/app.ts",
+            b"import { isOn, isBeta } from './flags';\nisOn('a');\nisOn('b');\nisBeta('c');\n",
+        ),
+    ]);
+    let output = flaglint(dir.path(), &["refs", "--stats", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("stats: flag helpers: 2 inferred"), "{err}");
+    assert!(
+        err.contains("stats:   isOn (src/flags.ts:2), 3 calls\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("stats:   isBeta (src/flags.ts:3), 1 call, through isOn\n"),
+        "{err}"
+    );
+    assert_eq!(
+        keys(&output),
+        vec![
+            ("src/app.ts".into(), "a".into()),
+            ("src/app.ts".into(), "b".into()),
+            ("src/app.ts".into(), "beta_c".into())
+        ]
+    );
+}
+
+/// r12: `init` writes the helpers it infers as commented `[[wrappers]]` entries, each with
+/// the place that defines it; uncommented, they make a valid config that finds the same
+/// references with inference off.
+#[test]
+fn r12_init_writes_inferred_helpers_as_commented_wrappers() {
+    let dir = repo(&[
+        ("package.json", br#"{"dependencies": {"flagsmith": "*"}}"#),
+        (
+            "src/flags.ts",
+            b"import flagsmith from 'flagsmith';\nexport const isOn = (key: string) => flagsmith.hasFeature(key);\nexport const Utils = { getFlag(store: unknown, key: string) { return flagsmith.getValue(key); } };\n",
+        ),
+        (
+            "src/app.ts",
+            b"import { isOn, Utils } from './flags';\nisOn('a');\nUtils.getFlag(null, 'b');\n",
+        ),
+    ]);
+    let output = flaglint(dir.path(), &["init"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let config = std::fs::read_to_string(dir.path().join("flaglint.toml")).unwrap();
+    assert!(
+        config.contains(
+            "# [[wrappers]]   # isOn (src/flags.ts:2, 1 call)\n# pattern = \"isOn($KEY)\"\n"
+        ),
+        "{config}"
+    );
+    assert!(
+        config.contains("# [[wrappers]]   # Utils.getFlag (src/flags.ts:3, 1 call)\n# pattern = \"$_.getFlag($_, $KEY)\"\n"),
+        "{config}"
+    );
+    // Pinned, with inference off: the same references.
+    let pinned = config
+        .replace("# [[wrappers]]", "[[wrappers]]")
+        .replace("# pattern =", "pattern =")
+        .replace("[scan]\n", "[scan]\ninfer_helpers = false\n");
+    std::fs::write(dir.path().join("flaglint.toml"), pinned).unwrap();
+    let output = flaglint(dir.path(), &["refs", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        keys(&output),
+        vec![
+            ("src/app.ts".into(), "a".into()),
+            ("src/app.ts".into(), "b".into()),
+            ("src/flags.ts".into(), "<dynamic>".into()),
+            ("src/flags.ts".into(), "<dynamic>".into())
+        ]
+    );
 }

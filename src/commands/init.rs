@@ -14,7 +14,9 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use crate::config::FILE_NAME;
+use crate::matcher::helpers::Helper;
 use crate::matcher::SdkSpec;
+use crate::reference::RefKind;
 use crate::resolve::is_package;
 
 #[derive(Args, Debug)]
@@ -41,7 +43,8 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         bail!("{} exists; pass --force to replace it", target.display());
     }
     let found = detect(&args.path)?;
-    let text = render(&found);
+    let mut text = render(&found);
+    text.push_str(&helper_wrappers(&inferred_helpers(&args.path)?));
     crate::atomic::write(&target, text.as_bytes())
         .with_context(|| format!("cannot write {}", target.display()))?;
     if found.is_empty() {
@@ -54,6 +57,88 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         eprintln!("wrote {} for {}", target.display(), names.join(", "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The flag helpers a scan of `root` infers, as `init` would have flaglint find them.
+fn inferred_helpers(root: &Path) -> Result<Vec<Helper>> {
+    let scan = super::ScanArgs {
+        paths: vec![root.to_path_buf()],
+        include: Vec::new(),
+        exclude: Vec::new(),
+        stats: false,
+    };
+    let common = super::CommonArgs {
+        config: None,
+        output: None,
+        quiet: true,
+        color: super::ColorChoice::Never,
+        threads: None,
+    };
+    Ok(super::ScanContext::new(&scan, &common)?.run()?.helpers)
+}
+
+/// The inferred helpers as commented `[[wrappers]]` entries, each with the place that
+/// defines it: flaglint finds them without the entries, and a team that wants them pinned
+/// (or inference off) uncomments them.
+fn helper_wrappers(helpers: &[Helper]) -> String {
+    if helpers.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n# Flag helpers flaglint found in this code (it infers them on every run; uncomment to\n# pin one, or to keep it with `infer_helpers = false` in [scan]):\n",
+    );
+    for helper in helpers {
+        let place = format!(
+            "{}:{}, {}",
+            crate::scan::display_path(&helper.path),
+            helper.line,
+            crate::reporters::plural(helper.calls, "call")
+        );
+        match wrapper_pattern(helper) {
+            Some(pattern) => {
+                let _ = writeln!(out, "\n# [[wrappers]]   # {} ({place})", helper.display);
+                let _ = writeln!(out, "# pattern = {pattern:?}");
+                if !helper.param.prefix.is_empty() {
+                    let _ = writeln!(out, "# prefix = {:?}", helper.param.prefix);
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "\n# {} ({place}): its key is not a plain argument, so a [[wrappers]] pattern cannot say it",
+                    helper.display
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The `[[wrappers]]` pattern that matches a helper's calls, when one can: `isOn($KEY)`,
+/// `$_.getFlag($_, $KEY)`, `<Feature name={$KEY} />`.
+fn wrapper_pattern(helper: &Helper) -> Option<String> {
+    if !helper.param.suffix.is_empty() || helper.param.default.is_some() {
+        return None;
+    }
+    if helper.kind == RefKind::Jsx {
+        let prop = helper.param.property.as_deref()?;
+        return Some(format!("<{} {prop}={{$KEY}} />", helper.name));
+    }
+    if helper.param.property.is_some() {
+        return None;
+    }
+    let mut arguments = vec!["$_"; helper.param.index];
+    arguments.push("$KEY");
+    let receiver = if helper.display.contains('.') {
+        "$_."
+    } else {
+        ""
+    };
+    Some(format!(
+        "{receiver}{}({})",
+        helper.name,
+        arguments.join(", ")
+    ))
 }
 
 /// SDK name -> the packages of it that the repository uses.

@@ -244,7 +244,43 @@ fn stats_text(result: &ScanResult) -> String {
         seconds(stats.match_wall),
         seconds(stats.parse_cpu),
         seconds(stats.match_cpu),
-    )
+    ) + &helpers_text(result)
+}
+
+/// `--stats`: the helpers inference found, each where it is defined and how often called.
+fn helpers_text(result: &ScanResult) -> String {
+    let stats = &result.stats;
+    let mut text = format!(
+        "stats: flag helpers: {} inferred, {} returning a flag map, in {} rounds ({} files read for them, {:.3} s)\n",
+        result.helpers.len(),
+        result.map_helpers.len(),
+        stats.helper_rounds,
+        stats.helper_files,
+        stats.helper_wall.as_secs_f64(),
+    );
+    for helper in &result.helpers {
+        text.push_str(&format!(
+            "stats:   {} ({}:{}), {}{}\n",
+            helper.display,
+            crate::scan::display_path(&helper.path),
+            helper.line,
+            crate::reporters::plural(helper.calls, "call"),
+            match helper.via.as_slice() {
+                [] => String::new(),
+                via => format!(", through {}", via.join(" > ")),
+            }
+        ));
+    }
+    for map in &result.map_helpers {
+        text.push_str(&format!(
+            "stats:   {} ({}:{}) returns {}()\n",
+            map.display,
+            crate::scan::display_path(&map.path),
+            map.line,
+            map.stands_for
+        ));
+    }
+    text
 }
 
 /// `./src` and `src` name the same folder; strip the `./` so relative paths line up.

@@ -62,6 +62,8 @@ pub struct Helper {
     pub via: Vec<String>,
     /// The reads inside it, as the dynamic references they are when nothing calls it.
     pub reads: Vec<Reference>,
+    /// How many call sites the scan found.
+    pub calls: usize,
 }
 
 impl Helper {
@@ -165,6 +167,7 @@ pub fn name_seeds(module: &Module, seeds: Vec<Seed>) -> (Vec<Helper>, Vec<Refere
             kind,
             via: seed.via,
             reads: vec![seed.fallback],
+            calls: 0,
         };
         let line = module
             .tree
