@@ -1,7 +1,8 @@
 ; sdk: launchdarkly
 ; packages: launchdarkly-js-client-sdk @launchdarkly/js-client-sdk @launchdarkly/node-server-sdk launchdarkly-node-server-sdk launchdarkly-react-client-sdk
-; triggers: variation getFlagValue getFlagReason allFlags allValues createMigration useFlags withLDConsumer LDProvider variationDetail boolVariation boolVariationDetail stringVariation stringVariationDetail numberVariation numberVariationDetail jsonVariation jsonVariationDetail migrationVariation withLDProvider asyncWithLDProvider
+; triggers: useCamelCaseFlagKeys variation getFlagValue getFlagReason allFlags allValues createMigration useFlags withLDConsumer LDProvider variationDetail boolVariation boolVariationDetail stringVariation stringVariationDetail numberVariation numberVariationDetail jsonVariation jsonVariationDetail migrationVariation withLDProvider asyncWithLDProvider
 ; globals: LDClient
+; case-off-when: useCamelCaseFlagKeys: false
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   launchdarkly-js-client-sdk@3.9.5: typings.d.ts (initialize(envKey, context, options) -> LDClient),

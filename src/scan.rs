@@ -249,8 +249,20 @@ pub fn scan_with_progress(
         helpers,
         map_helpers,
         called,
+        case_off,
         ..
     } = inference;
+    // `useCamelCaseFlagKeys: false`: the code reads the service's keys as they are.
+    for reference in &mut result.references {
+        let off = matcher
+            .sdks
+            .iter()
+            .enumerate()
+            .any(|(sdk, spec)| in_set(case_off, sdk) && spec.name == reference.sdk);
+        if off {
+            reference.case = None;
+        }
+    }
     result.helpers = helpers
         .all()
         .map(|helper| Helper {
@@ -292,6 +304,8 @@ struct Inference {
     map_helpers: Vec<MapHelper>,
     /// Call sites found per helper.
     called: std::collections::HashMap<HelperId, usize>,
+    /// SDKs whose key case transform the code turns off.
+    case_off: u64,
     /// Found in the last round, not yet searched for.
     new_helpers: Vec<Helper>,
     new_map_helpers: Vec<MapHelper>,
@@ -300,6 +314,7 @@ struct Inference {
 impl Inference {
     /// Adds what one file gave to the result, and its helpers to the next round.
     fn absorb(&mut self, result: &mut ScanResult, stats: &mut ScanStats, outcome: Outcome) {
+        self.case_off |= outcome.case_off;
         result.files_parsed += usize::from(outcome.parsed);
         result.references.extend(outcome.references);
         result.syntax_errors.extend(outcome.syntax_error);
@@ -529,6 +544,7 @@ impl Outcome {
         self.references.extend(fallbacks);
         self.called.extend(calls.called);
         self.helpers.extend(helpers);
+        self.helpers.extend(calls.helpers);
     }
 
     /// What the SDK queries found in a file: references, and helpers named from its seeds.
@@ -654,6 +670,8 @@ fn compile_queries(
 #[derive(Default)]
 struct Outcome {
     references: Vec<Reference>,
+    /// The SDKs whose case transform of keys the file turns off.
+    case_off: u64,
     /// Flag helpers defined in the file, and those it calls.
     helpers: Vec<Helper>,
     map_helpers: Vec<MapHelper>,
@@ -704,10 +722,14 @@ fn parse_and_match(
         &file,
         &Aliases::new(),
     );
+    let case_off = crate::prefilter::sdk_set((0..matcher.sdks.len()).filter(|&sdk| {
+        in_set(sdks, sdk) && matcher.sdks[sdk].turns_case_off(module.source.as_bytes())
+    }));
     let mut outcome = Outcome {
         parsed: true,
         syntax_error,
         parse_time,
+        case_off,
         ..Outcome::default()
     };
     if infer_helpers {

@@ -411,3 +411,31 @@ fn r12_init_writes_inferred_helpers_as_commented_wrappers() {
         ]
     );
 }
+
+/// r12: with `useCamelCaseFlagKeys: false` anywhere in the code, LaunchDarkly's React SDK
+/// hands out the service's keys as they are: reads are not taken as camelCased.
+#[test]
+fn r12_camel_case_off_keeps_the_service_keys() {
+    const READ: &[u8] = b"import { useFlags } from 'launchdarkly-react-client-sdk';\nexport function Page() {\n  const { my_flag } = useFlags();\n  return my_flag;\n}\n";
+    const PROVIDER: &[u8] = b"import { withLDProvider } from 'launchdarkly-react-client-sdk';\nexport default withLDProvider({\n  clientSideID: 'id',\n  reactOptions: {\n    useCamelCaseFlagKeys:   false,\n  },\n})(() => null);\n";
+    let cases = |output: &Output| -> Vec<Option<String>> {
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["case"].as_str().map(String::from))
+            .collect()
+    };
+    let camel = repo(&[("src/Page.tsx", READ)]);
+    let output = flaglint(camel.path(), &["refs", "--format", "json"]);
+    assert_eq!(
+        cases(&output),
+        vec![Some("camel".to_string())],
+        "{}",
+        stdout(&output)
+    );
+    let original = repo(&[("src/Page.tsx", READ), ("src/index.tsx", PROVIDER)]);
+    let output = flaglint(original.path(), &["refs", "--format", "json"]);
+    assert_eq!(cases(&output), vec![None], "{}", stdout(&output));
+}

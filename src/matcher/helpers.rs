@@ -18,7 +18,7 @@
 //! counts only if its name is the helper's and says it is about flags (see [`flaggy`]).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tree_sitter::Node;
@@ -64,6 +64,9 @@ pub struct Helper {
     pub reads: Vec<Reference>,
     /// How many call sites the scan found.
     pub calls: usize,
+    /// For a class method: the interfaces its class implements, so that a call on a value
+    /// typed with one of them may be a call of it.
+    pub implements: Vec<String>,
 }
 
 impl Helper {
@@ -128,6 +131,23 @@ pub fn flaggy(name: &str) -> bool {
     WORDS.iter().any(|w| lower.contains(w))
 }
 
+/// `featureFlags.isEnabled`, `this.flagService.get`: the receiver's own name (its last
+/// property) says it is about flags.
+fn receiver_is_flaggy(callee: Node, source: &[u8]) -> bool {
+    if callee.kind() != "member_expression" {
+        return false;
+    }
+    let Some(object) = callee.child_by_field_name("object") else {
+        return false;
+    };
+    let last = match object.kind() {
+        "member_expression" => object.child_by_field_name("property"),
+        "identifier" => Some(object),
+        _ => None,
+    };
+    last.is_some_and(|name| flaggy(text(name, source)))
+}
+
 /// Names the functions the seeds are in. A seed whose function has no name callers could
 /// use (a callback, an IIFE) is no helper: its dynamic reference stands.
 pub fn name_seeds(module: &Module, seeds: Vec<Seed>) -> (Vec<Helper>, Vec<Reference>) {
@@ -168,13 +188,25 @@ pub fn name_seeds(module: &Module, seeds: Vec<Seed>) -> (Vec<Helper>, Vec<Refere
             via: seed.via,
             reads: vec![seed.fallback],
             calls: 0,
+            implements: Vec::new(),
         };
         let line = module
             .tree
             .root_node()
             .descendant_for_byte_range(helper.range.0, helper.range.0)
             .map_or(helper.line, |n| n.start_position().row + 1);
-        let helper = Helper { line, ..helper };
+        let implements = module
+            .tree
+            .root_node()
+            .descendant_for_byte_range(helper.range.0, helper.range.1)
+            .and_then(|node| function_at(node, helper.range))
+            .map(|function| implemented_interfaces(module, function))
+            .unwrap_or_default();
+        let helper = Helper {
+            line,
+            implements,
+            ..helper
+        };
         match helpers
             .iter_mut()
             .find(|h| h.range == helper.range && h.param == helper.param)
@@ -300,6 +332,41 @@ fn function_name(module: &Module, function: Node) -> Option<(String, String)> {
             _ => return None,
         }
     }
+}
+
+/// `class LaunchDarklyService implements IFeatureFlagsService`: the interfaces of the class
+/// a method is in.
+fn implemented_interfaces(module: &Module, method: Node) -> Vec<String> {
+    let source = module.source.as_bytes();
+    let Some(class) = method
+        .parent()
+        .filter(|p| p.kind() == "class_body")
+        .and_then(|body| body.parent())
+    else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let mut stack = vec![class];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "class_body" => continue,
+            "implements_clause" => {
+                let mut cursor = node.walk();
+                for ty in node.named_children(&mut cursor) {
+                    let name = match ty.kind() {
+                        "generic_type" => ty.child_by_field_name("name"),
+                        _ => Some(ty),
+                    };
+                    names.extend(name.map(|n| text(n, source).to_string()));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
 }
 
 fn field<'t>(node: Node<'t>, name: &str) -> Option<Node<'t>> {
@@ -470,6 +537,8 @@ pub struct HelperCalls {
     pub seeds: Vec<Seed>,
     /// The helpers it calls.
     pub called: Vec<HelperId>,
+    /// Other names it gives helpers (`export const useFlag = dev ? useLocal : useRemote`).
+    pub helpers: Vec<Helper>,
 }
 
 /// The call sites of `helpers` in one parsed file: calls (`isOn(k)`, `Utils.isOn(k)`,
@@ -489,6 +558,12 @@ pub fn find_helper_calls(
     while let Some(node) = stack.pop() {
         let mut walk = node.walk();
         stack.extend(node.named_children(&mut walk));
+        if node.kind() == "variable_declarator" {
+            found
+                .helpers
+                .extend(alias(project, module, node, helpers, &renamed));
+            continue;
+        }
         let (callee, name) = match node.kind() {
             "call_expression" => {
                 let Some(callee) = node.child_by_field_name("function") else {
@@ -525,14 +600,14 @@ pub fn find_helper_calls(
             .entry((callee.start_byte(), callee.end_byte()))
             .or_insert_with(|| project.callee_target(module, callee))
             .clone();
+        // Where the code leaves the callee open, its name or its receiver's must say it is
+        // about flags: `isFeatureEnabled(k)`, `featureFlags.isEnabled(k)`.
+        let named_for_flags =
+            |helper: &Helper| flaggy(&helper.name) || receiver_is_flaggy(callee, source);
         for helper in candidates {
-            let calls_it = match &target {
-                Target::Function { path, range } => {
-                    same_file(path, &helper.path) && *range == helper.range
-                }
-                Target::Unknown => flaggy(&helper.name),
-                Target::Other => false,
-            };
+            let calls_it = target.may_be(&helper.path, helper.range)
+                || target.may_implement(&helper.implements, &helper.name)
+                || (target.is_unknown() && named_for_flags(helper));
             if !calls_it {
                 continue;
             }
@@ -547,6 +622,68 @@ pub fn find_helper_calls(
         }
     }
     found
+}
+
+/// `const useExperiment = dev ? useWithOverrides : useExperimentHook`, `export const isOn =
+/// isFeatureOn`: a const that is (or may be) a helper is that helper under another name.
+fn alias(
+    project: &Project,
+    module: &Arc<Module>,
+    declarator: Node,
+    helpers: &HelperTable,
+    renamed: &HashMap<String, String>,
+) -> Vec<Helper> {
+    let source = module.source.as_bytes();
+    let (Some(name), Some(value)) = (field(declarator, "name"), field(declarator, "value")) else {
+        return Vec::new();
+    };
+    if name.kind() != "identifier"
+        || !matches!(
+            value.kind(),
+            "identifier" | "ternary_expression" | "member_expression" | "parenthesized_expression"
+        )
+    {
+        return Vec::new();
+    }
+    let alias = text(name, source);
+    let mentioned: Vec<&Helper> = helpers
+        .all()
+        .filter(|h| {
+            h.name != alias
+                && (text(value, source).contains(h.name.as_str())
+                    || renamed.iter().any(|(local, original)| {
+                        *original == h.name && text(value, source).contains(local.as_str())
+                    }))
+        })
+        .collect();
+    if mentioned.is_empty() {
+        return Vec::new();
+    }
+    let target = project.callee_target(module, value);
+    mentioned
+        .into_iter()
+        .filter(|h| target.may_be(&h.path, h.range))
+        .map(|h| Helper {
+            name: alias.to_string(),
+            display: alias.to_string(),
+            ..h.clone()
+        })
+        .collect()
+}
+
+/// The object literal an argument is, or the one a const of the file holds:
+/// `{ key: X }`, or `command` with `const command = { key: X }`.
+fn object_literal<'t>(module: &'t Module, node: Node<'t>) -> Option<Node<'t>> {
+    match node.kind() {
+        "object" => Some(node),
+        "identifier" => match module.lookup(text(node, module.source.as_bytes()), node)? {
+            crate::resolve::Binding::Const { value: Some(value) } if value.kind() == "object" => {
+                Some(value)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `import { isOn as flagOn }`: the file's own names for helpers, to the helpers' names.
@@ -578,10 +715,6 @@ fn renamed_imports(module: &Module, helpers: &HelperTable) -> HashMap<String, St
     renamed
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-}
-
 /// The reference (or the next seed) one call site of `helper` makes.
 #[allow(clippy::too_many_arguments)]
 fn call_site(
@@ -595,8 +728,8 @@ fn call_site(
     found: &mut HelperCalls,
 ) {
     let source = module.source.as_bytes();
-    let (key_node, key) = match argument(site, is_jsx, &helper.param, source) {
-        Some(node) => (node, key_of(project, module, node)),
+    let (key_node, key) = match argument(project, module, site, is_jsx, &helper.param) {
+        Some(found) => found,
         // Left out: the parameter's default, if it has one.
         None => match &helper.param.default {
             Some(default) => (site, Key::Known(default.clone())),
@@ -649,11 +782,13 @@ fn call_site(
 /// The node holding a call site's key: the argument at the parameter's index (or its
 /// property, in an object literal), or the JSX attribute named by the parameter's property.
 fn argument<'t>(
+    project: &Project,
+    module: &'t Module,
     site: Node<'t>,
     is_jsx: bool,
     param: &HelperParam,
-    source: &[u8],
-) -> Option<Node<'t>> {
+) -> Option<(Node<'t>, Key)> {
+    let source = module.source.as_bytes();
     if is_jsx {
         let property = param.property.as_deref()?;
         let mut cursor = site.walk();
@@ -663,10 +798,11 @@ fn argument<'t>(
                     .is_some_and(|n| text(n, source) == property)
         })?;
         let value = attribute.named_child(1)?;
-        return match value.kind() {
-            "jsx_expression" => value.named_child(0),
-            _ => Some(value),
+        let value = match value.kind() {
+            "jsx_expression" => value.named_child(0)?,
+            _ => value,
         };
+        return Some((value, key_of(project, module, value)));
     }
     let arguments = site.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
@@ -674,26 +810,40 @@ fn argument<'t>(
         .named_children(&mut cursor)
         .filter(|a| a.kind() != "comment")
         .nth(param.index)?;
-    match &param.property {
-        None => Some(argument),
-        Some(property) => {
-            if argument.kind() != "object" {
-                return None;
-            }
-            let mut cursor = argument.walk();
-            let entry = argument
-                .named_children(&mut cursor)
-                .find(|entry| match entry.kind() {
-                    "pair" => entry
-                        .child_by_field_name("key")
-                        .is_some_and(|k| property_name(k, source) == *property),
-                    "shorthand_property_identifier" => text(*entry, source) == property,
-                    _ => false,
-                })?;
-            match entry.kind() {
-                "pair" => entry.child_by_field_name("value"),
-                _ => Some(entry),
-            }
-        }
+    let Some(property) = &param.property else {
+        return Some((argument, key_of(project, module, argument)));
+    };
+    // `Command.create({ key })`, `new Options({ key })`: a factory keeps the properties of
+    // the object it is given.
+    let given = match argument.kind() {
+        "call_expression" | "new_expression" => argument
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))?,
+        _ => argument,
+    };
+    let object = object_literal(module, given)?;
+    let mut cursor = object.walk();
+    let entries: Vec<Node> = object.named_children(&mut cursor).collect();
+    let named = entries.iter().rev().find(|entry| match entry.kind() {
+        "pair" => entry
+            .child_by_field_name("key")
+            .is_some_and(|k| property_name(k, source) == *property),
+        "shorthand_property_identifier" => text(**entry, source) == property,
+        _ => false,
+    });
+    if let Some(entry) = named {
+        let value = match entry.kind() {
+            "pair" => entry.child_by_field_name("value")?,
+            _ => *entry,
+        };
+        return Some((value, key_of(project, module, value)));
     }
+    // `{ ...command, defaultValue }`: the property comes from the spread object.
+    let spread = entries
+        .iter()
+        .rev()
+        .filter(|e| e.kind() == "spread_element")
+        .find_map(|e| e.named_child(0))?;
+    let key = project.key_at(module, spread, std::slice::from_ref(property));
+    Some((spread, key))
 }

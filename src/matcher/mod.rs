@@ -86,6 +86,9 @@ pub struct SdkSpec {
     pub triggers: Vec<String>,
     /// Global names a script-tag install gives the SDK's client (`posthog`, `flagsmith`).
     pub globals: Vec<String>,
+    /// A setting that, anywhere in the code, turns off the SDK's case transform of keys
+    /// (`useCamelCaseFlagKeys: false`), as words.
+    pub case_off_when: Vec<String>,
     pub source: String,
     /// Set for a `[[wrappers]]` entry: how its matches become service keys.
     pub wrapper: Option<wrapper::WrapperKeys>,
@@ -112,8 +115,34 @@ impl SdkSpec {
             packages: header("packages").unwrap_or_default(),
             triggers: header("triggers").unwrap_or_default(),
             globals: header("globals").unwrap_or_default(),
+            case_off_when: header("case-off-when").unwrap_or_default(),
             source: source.to_string(),
             wrapper: None,
+        })
+    }
+
+    /// Whether `source` holds the setting that turns the SDK's case transform off: its
+    /// words in order, with only spaces between them.
+    pub fn turns_case_off(&self, source: &[u8]) -> bool {
+        let Some((first, rest)) = self.case_off_when.split_first() else {
+            return false;
+        };
+        memchr::memmem::find_iter(source, first.as_bytes()).any(|at| {
+            let mut tail = &source[at + first.len()..];
+            rest.iter().all(|word| {
+                let start = tail
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .unwrap_or(tail.len());
+                tail = &tail[start..];
+                match tail.strip_prefix(word.as_bytes()) {
+                    Some(after) => {
+                        tail = after;
+                        true
+                    }
+                    None => false,
+                }
+            })
         })
     }
 

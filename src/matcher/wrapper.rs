@@ -145,6 +145,7 @@ pub fn compile(wrapper: &WrapperConfig, index: usize) -> Result<SdkSpec, Wrapper
         packages: Vec::new(),
         triggers,
         globals: Vec::new(),
+        case_off_when: Vec::new(),
         source: query,
         wrapper: Some(WrapperKeys {
             fixed: wrapper.key.clone(),

@@ -208,12 +208,17 @@ fn declaration_exports(
         | "variable_declaration"
         | "enum_declaration"
         | "function_declaration"
-        | "class_declaration" => {
+        | "generator_function_declaration"
+        | "class_declaration"
+        | "abstract_class_declaration"
+        | "interface_declaration" => {
             let binds = match declaration.kind() {
-                "enum_declaration" | "function_declaration" | "class_declaration" => declaration
+                "lexical_declaration" | "variable_declaration" => {
+                    scope::pattern_binds_in(f, declaration, name, src)
+                }
+                _ => declaration
                     .child_by(f, Field::Name)
                     .is_some_and(|n| text(n, src) == name),
-                _ => scope::pattern_binds_in(f, declaration, name, src),
             };
             binds.then(|| Export::Local(name.to_string()))
         }

@@ -287,6 +287,7 @@ impl<'t> Collector<'_, '_, 't> {
             | "generator_function_declaration"
             | "class_declaration"
             | "abstract_class_declaration"
+            | "interface_declaration"
             | "enum_declaration" => {
                 if let Some(name) = statement.child_by(self.fields, Field::Name) {
                     self.whole(name);
@@ -419,6 +420,7 @@ mod tests {
             Some(Binding::Enum { .. }) => "enum".into(),
             Some(Binding::Function { .. }) => "function".into(),
             Some(Binding::Class { .. }) => "class".into(),
+            Some(Binding::Interface { .. }) => "interface".into(),
             Some(Binding::Opaque) => "opaque".into(),
         }
     }

@@ -18,6 +18,12 @@ impl Project {
         self.eval(module, node, &[], 0)
     }
 
+    /// The key a property path of an expression stands for: `command.key` for
+    /// (`command`, `["key"]`).
+    pub fn key_at(&self, module: &Module, node: Node, path: &[String]) -> Key {
+        self.eval(module, node, path, 0)
+    }
+
     pub(super) fn eval(&self, module: &Module, node: Node, path: &[String], depth: usize) -> Key {
         let f = module.fields();
         let dynamic = Key::Dynamic { prefix: None };

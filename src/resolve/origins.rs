@@ -89,6 +89,9 @@ impl Project {
                         .is_global_client(text(property, src), packages)
                         .then(Origin::default);
                 }
+                if let Some(held) = self.ref_current(module, node, packages, depth) {
+                    return Some(held);
+                }
                 self.origin(module, object, packages, depth + 1)
                     .map(|_| Origin::default())
             }
@@ -196,6 +199,53 @@ impl Project {
             // `export { x } from "flagsmith"`: the SDK's own export.
             Definition::Stopped => Some(Origin::default()),
         }
+    }
+
+    /// `client.current` on `const client = useRef<LDClient>()` (or `createRef`): what the
+    /// ref holds, by its type argument or its initial value.
+    fn ref_current(
+        &self,
+        module: &Module,
+        member: Node,
+        packages: &[String],
+        depth: usize,
+    ) -> Option<Origin> {
+        let f = module.fields();
+        let src = module.bytes();
+        if member.kind() != "member_expression"
+            || member
+                .child_by(f, Field::Property)
+                .is_none_or(|p| text(p, src) != "current")
+        {
+            return None;
+        }
+        let object = unwrap_expression(member.child_by(f, Field::Object)?);
+        if object.kind() != "identifier" {
+            return None;
+        }
+        let (Binding::Const { value: Some(value) } | Binding::Variable { value: Some(value) }) =
+            module.lookup(text(object, src), object)?
+        else {
+            return None;
+        };
+        let call = unwrap_expression(value);
+        let callee = call.child_by(f, Field::Function)?;
+        if call.kind() != "call_expression"
+            || !matches!(
+                text(callee, src),
+                "useRef" | "createRef" | "React.useRef" | "React.createRef"
+            )
+        {
+            return None;
+        }
+        if let Some(held) = call
+            .child_by(f, Field::TypeArguments)
+            .and_then(|a| a.named_child(0))
+        {
+            return self.origin(module, held, packages, depth + 1);
+        }
+        let initial = call.child_by(f, Field::Arguments)?.named_child(0)?;
+        self.origin(module, initial, packages, depth + 1)
     }
 
     /// `this.flagsmith`: a class field, a constructor parameter property, or `this.x = ...`.

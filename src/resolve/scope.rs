@@ -51,6 +51,10 @@ pub enum Binding<'t> {
     Class {
         node: Node<'t>,
     },
+    /// `interface NAME {}`: a value typed with it is one of the classes implementing it.
+    Interface {
+        node: Node<'t>,
+    },
     /// A loop variable or catch parameter: nothing to resolve.
     Opaque,
 }
@@ -174,6 +178,10 @@ pub(crate) fn declared_by_statement<'t>(
             .child_by(f, Field::Name)
             .filter(|id| text(*id, source) == name)
             .map(|_| Binding::Class { node: statement }),
+        "interface_declaration" => statement
+            .child_by(f, Field::Name)
+            .filter(|id| text(*id, source) == name)
+            .map(|_| Binding::Interface { node: statement }),
         "enum_declaration" => {
             let id = statement.child_by(f, Field::Name)?;
             if text(id, source) != name {

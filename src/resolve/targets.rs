@@ -30,16 +30,61 @@ pub enum Target {
         path: PathBuf,
         range: (usize, usize),
     },
+    /// One of these, decided at run time: `dev ? useWithOverrides : useExperiment`.
+    Either(Vec<Target>),
+    /// A method of an interface: whichever class implementing it the value is.
+    Implemented { interface: String, method: String },
     /// The code does not say: a global, an untyped parameter, `this.props`, a context.
     Unknown,
     /// Something that is not one of the app's functions: a package's export, a value.
     Other,
 }
 
+impl Target {
+    /// Whether this is (or may be, at run time) the function at `range` of `path`.
+    pub fn may_be(&self, path: &std::path::Path, range: (usize, usize)) -> bool {
+        match self {
+            Target::Function {
+                path: target,
+                range: at,
+            } => target == path && *at == range,
+            Target::Either(targets) => targets.iter().any(|t| t.may_be(path, range)),
+            Target::Implemented { .. } | Target::Unknown | Target::Other => false,
+        }
+    }
+
+    /// Whether this may be the method `method` of a class implementing `interfaces`.
+    pub fn may_implement(&self, interfaces: &[String], method: &str) -> bool {
+        match self {
+            Target::Implemented {
+                interface,
+                method: called,
+            } => called == method && interfaces.contains(interface),
+            Target::Either(targets) => targets.iter().any(|t| t.may_implement(interfaces, method)),
+            _ => false,
+        }
+    }
+
+    /// Whether the code leaves open what this is.
+    pub fn is_unknown(&self) -> bool {
+        match self {
+            Target::Unknown | Target::Implemented { .. } => true,
+            Target::Either(targets) => targets.iter().all(Target::is_unknown),
+            _ => false,
+        }
+    }
+}
+
 /// A value as far as definitions go. Nodes are kept as byte ranges and kinds of their
 /// module, since a node cannot outlive the borrow of the module that holds it.
 #[derive(Clone)]
 enum Val {
+    /// One of these, decided at run time (a conditional).
+    Either(Vec<Val>),
+    /// An instance of some class implementing this interface.
+    Implementing(String),
+    /// A method of such an instance.
+    InterfaceMethod(String, String),
     /// A definition: a function, an object literal, a class, an `Object.assign(...)`.
     Def(Arc<Module>, Span),
     /// An instance of the class at this span.
@@ -109,14 +154,7 @@ const PASS_THROUGH: [&str; 6] = [
 impl Project {
     /// What `callee` (a call's function, a JSX element's name) refers to.
     pub fn callee_target(&self, module: &Arc<Module>, callee: Node) -> Target {
-        match self.val(module, callee, 0) {
-            Val::Def(target, span) if FUNCTION_KINDS.contains(&span.kind) => Target::Function {
-                path: target.path.clone(),
-                range: (span.start, span.end),
-            },
-            Val::Unknown => Target::Unknown,
-            _ => Target::Other,
-        }
+        target_of(self.val(module, callee, 0))
     }
 
     fn val(&self, module: &Arc<Module>, node: Node, depth: usize) -> Val {
@@ -169,7 +207,15 @@ impl Project {
                 let object = self.val(module, object, depth + 1);
                 self.member_val(object, &name, depth)
             }
-            "ternary_expression" | "binary_expression" => Val::Unknown,
+            "ternary_expression" => {
+                let branches: Vec<Val> = ["consequence", "alternative"]
+                    .iter()
+                    .filter_map(|field| node.child_by_field_name(field))
+                    .map(|branch| self.val(module, branch, depth + 1))
+                    .collect();
+                Val::Either(branches)
+            }
+            "binary_expression" => Val::Unknown,
             _ => Val::Other,
         }
     }
@@ -183,6 +229,10 @@ impl Project {
             Binding::Function { node } | Binding::Class { node } => {
                 Val::Def(module.clone(), Span::of(node))
             }
+            Binding::Interface { node } => match node.child_by_field_name("name") {
+                Some(name) => Val::Implementing(text(name, module.bytes()).to_string()),
+                None => Val::Unknown,
+            },
             Binding::Const { value: Some(value) } | Binding::Variable { value: Some(value) } => {
                 self.val(module, value, depth + 1)
             }
@@ -328,6 +378,14 @@ impl Project {
                 None => Val::Unknown,
             },
             Val::Namespace(module) => self.export_val(module, name, depth),
+            Val::Implementing(interface) => Val::InterfaceMethod(interface, name.to_string()),
+            Val::InterfaceMethod(..) => Val::Unknown,
+            Val::Either(values) => Val::Either(
+                values
+                    .into_iter()
+                    .map(|value| self.member_val(value, name, depth + 1))
+                    .collect(),
+            ),
             Val::Package | Val::Unknown => Val::Unknown,
             Val::Other => Val::Other,
         }
@@ -495,9 +553,24 @@ impl Project {
             Val::Def(target, span) if CLASS_KINDS.contains(&span.kind) => {
                 Val::Instance(target, span)
             }
-            // An interface or a type alias: its implementation is not known.
+            // Typed with an interface: the value is one of the classes implementing it.
+            implementing @ Val::Implementing(_) => implementing,
+            // A type alias or something from a package: its implementation is not known.
             _ => Val::Unknown,
         }
+    }
+}
+
+fn target_of(value: Val) -> Target {
+    match value {
+        Val::Def(target, span) if FUNCTION_KINDS.contains(&span.kind) => Target::Function {
+            path: target.path.clone(),
+            range: (span.start, span.end),
+        },
+        Val::Either(values) => Target::Either(values.into_iter().map(target_of).collect()),
+        Val::InterfaceMethod(interface, method) => Target::Implemented { interface, method },
+        Val::Unknown => Target::Unknown,
+        _ => Target::Other,
     }
 }
 
