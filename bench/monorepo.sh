@@ -28,7 +28,7 @@ BENCHDATA="${BENCHDATA:-/work/benchdata}"
 MIRROR_DIR="${MIRROR_DIR:-/work/.mirror}"
 CORPUS=""
 OUT_FILE=""
-SELECT="all"
+SELECT="sources"
 REBUILD=0
 PREPARE_ONLY=0
 RUNS=5
@@ -57,9 +57,11 @@ Corpus
                       default list, else the list's name without monorepo-other- and .txt)
   --corpus DIR        union folder (default \$BENCHDATA/monorepo/NAME/corpus,
                       BENCHDATA=$BENCHDATA); must be outside the repository
-  --select all|sources  what to extract from each commit: every file the snapshot holds
-                      (default), or only JS/TS, package.json, ts/jsconfig*.json, .gitignore,
-                      .ignore and flaglint.toml files (same scan, less disk)
+  --select sources|all  what to extract from each commit: the issue's "sources only", i.e.
+                      JS/TS files with the package.json, ts/jsconfig*.json, .gitignore,
+                      .ignore and flaglint.toml files that resolution needs (default); or
+                      every file the snapshot holds (flaglint's output is the same; the
+                      walks of flaglint and ripgrep list 20,000 more files)
   --rebuild           extract again even when the corpus matches the list
   --prepare-only      build the corpus, print its composition, stop
 

@@ -398,6 +398,11 @@ def main():
             continue
         if label == "flaglint refs --threads N":
             label = f"flaglint refs --threads {n}"
+        if label == "ripgrep (all prefilter words)":
+            words = (meta.get("words_all") or "").split()
+            pattern = "\\|".join(re.sub(r"([][.+*?(){}^$|\\])", r"\\\\\\\1", x) for x in words)
+            if pattern and pattern in cmd:
+                cmd = cmd.replace(pattern, "<every trigger word above, joined by \\|>")
         w(f"- {label}: `{cmd}`")
     w("")
 
