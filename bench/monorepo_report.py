@@ -188,8 +188,9 @@ def main():
       + ".")
     w(f"- Tools: {meta.get('flaglint')}; {meta.get('rg')}; {meta.get('ast_grep') or 'ast-grep not run'}; "
       f"{meta.get('hyperfine')}.")
-    w(f"- hyperfine, warm page cache, `--warmup 1`, {meta.get('runs')} runs "
-      f"(ast-grep {meta.get('sg_runs')}); one invocation of the script.")
+    sg_runs = f" (ast-grep {meta.get('sg_runs')})" if "ast-grep scan" in hf else ""
+    w(f"- hyperfine, warm page cache, `--warmup 1`, {meta.get('runs')} runs{sg_runs}; "
+      "one invocation of the script.")
     flags = []
     if meta.get("flaglint_flags"):
         flags.append(f"every flaglint command: `{meta['flaglint_flags']}`")
