@@ -291,6 +291,13 @@ def main():
     ratio_row("warm output byte-identical to cold", "–",
               "n/a" if identical is None else ("yes" if identical else "**no**"), "yes",
               "n/a" if identical is None else ("PASS" if identical else "FAIL"))
+    cpu = lambda name: (hf[name].get("user", 0) + hf[name].get("system", 0)) if name in hf else None  # noqa: E731
+    c_rg, c_fl, c_sg = cpu("ripgrep (6 Flagsmith words)"), cpu("flaglint refs"), cpu("ast-grep scan")
+    if c_rg and c_fl:
+        w("")
+        w(f"On CPU time (user+sys, less sensitive to other load): flaglint / ripgrep {c_fl / c_rg:.1f}x"
+          + (f", ast-grep / flaglint {c_sg / c_fl:.1f}x" if c_sg else "")
+          + f"; flaglint ran {c_fl / fl:.2f} cores on average over its wall time." if fl else "")
     w("")
     base_note = ("no baseline yet: this run's references are the baseline"
                  if baseline is None else
