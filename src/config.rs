@@ -118,7 +118,9 @@ impl Config {
                 path: path.to_owned(),
                 line,
                 column,
-                message: err.message().trim().replace('\n', ": "),
+                message: crate::suggest::unknown_key_message(
+                    &err.message().trim().replace('\n', ": "),
+                ),
             }
         })?;
         config.source = Some(path.to_owned());
@@ -218,6 +220,17 @@ mod tests {
             .to_string();
         assert!(err.starts_with("f.toml:3:1:"), "{err}");
         assert!(err.contains("includes"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_names_the_closest_key() {
+        let err = Config::parse("[service]\nprovder = \"unleash\"\n", Path::new("f.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("f.toml:2:1: unknown key `provder` (did you mean `provider`?)"),
+            "{err}"
+        );
     }
 
     /// The keys a table of `flaglint.toml` accepts, as the config types declare them: serde

@@ -40,4 +40,5 @@ pub mod resolve;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod suggest;
 pub mod walk;

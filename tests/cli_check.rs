@@ -582,3 +582,27 @@ fn staged_keeps_the_include_and_exclude_globs() {
         rules_found(&output)
     );
 }
+
+/// Issue 14, item 1: a typo in the flags file used to make findings vanish.
+#[test]
+fn r14_flags_file_typos_stop_the_check() {
+    let dir = demo();
+    let flags = dir.path().join("flags.toml");
+    let text = std::fs::read_to_string(&flags).unwrap();
+    std::fs::write(
+        &flags,
+        text.replacen(
+            "[flags.environments.Staging]",
+            "[flags.environments.Stagng]",
+            1,
+        ),
+    )
+    .unwrap();
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("flags.toml:13:21: environment `Stagng` of flag `new_checkout` is not declared (did you mean `Staging`?)"),
+        "{err}"
+    );
+}
