@@ -32,6 +32,7 @@ pub mod git;
 pub mod lines;
 pub mod matcher;
 pub mod parse;
+pub mod paths;
 pub mod prefilter;
 pub mod provider;
 pub mod reference;

@@ -98,6 +98,18 @@ impl SourcePlan {
         })
     }
 
+    /// When the service cannot be read: the snapshot that is there but past `cache_ttl`,
+    /// which `--offline` would use, so that the user can choose to.
+    fn stale_snapshot(&self) -> Option<String> {
+        let fetched = read_snapshot(&self.snapshot).ok()?.fetched_at?;
+        Some(format!(
+            "the snapshot {} from {fetched} is older than cache_ttl ({:#}), and `--offline` \
+             would use it",
+            crate::paths::relative_to_cwd(&self.snapshot).display(),
+            self.cache_ttl
+        ))
+    }
+
     /// Only environments asked for; an asked-for environment the source lacks is an error.
     pub fn select_environments(&self, flags: &mut FlagSet) -> Result<()> {
         if flags.environments.is_empty() {
@@ -151,16 +163,23 @@ pub fn load_flags(
     } else if let Some(fresh) = plan.fresh_snapshot(Timestamp::now()) {
         fresh
     } else {
-        let live = live_source(plan, config)?;
-        let mut flags = live
-            .fetch()
-            .with_context(|| format!("cannot read flags from {}", live.name()))?;
+        // The way out comes after the cause, as in the other messages.
+        let mut flags = read_live(plan, config).map_err(|err| match plan.stale_snapshot() {
+            Some(note) => anyhow::anyhow!("{err:#}; {note}"),
+            None => err,
+        })?;
         flags.fetched_at.get_or_insert_with(Timestamp::now);
         write_snapshot(&plan.snapshot, &flags)?;
         (flags, FlagOrigin::Live)
     };
     plan.select_environments(&mut flags)?;
     Ok((flags, origin))
+}
+
+fn read_live(plan: &SourcePlan, config: &Config) -> Result<FlagSet> {
+    let live = live_source(plan, config)?;
+    live.fetch()
+        .with_context(|| format!("cannot read flags from {}", live.name()))
 }
 
 /// Flagsmith's options from the config and the environment (`FLAGSMITH_API_KEY`,

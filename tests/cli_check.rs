@@ -606,3 +606,43 @@ fn r14_flags_file_typos_stop_the_check() {
         "{err}"
     );
 }
+
+/// Issue 14, item 12: the OS reason once, not twice.
+#[test]
+fn r14_missing_config_file_says_why_once() {
+    let dir = demo();
+    let output = check(dir.path(), &["--config", "nosuch.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    assert!(err.starts_with("error: cannot read nosuch.toml: "), "{err}");
+}
+
+/// Issue 14, item 12: with the service down and the snapshot past `cache_ttl`, say that
+/// the snapshot is there and `--offline` would use it.
+#[test]
+fn r14_service_down_with_an_expired_snapshot_points_at_offline() {
+    let dir = flagsmith_repo("http://127.0.0.1:9/api/v1/");
+    write(
+        dir.path(),
+        ".flaglint/snapshot.json",
+        r#"{"provider": "flagsmith", "project": "Web App", "environments": ["Production"],
+            "fetched_at": "2026-11-20T10:00:00Z", "flags": []}"#,
+    );
+    let output = flaglint_with(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", API_KEY)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("the snapshot .flaglint/snapshot.json from 2026-11-20T10:00:00Z is older than cache_ttl (1h), and `--offline` would use it"),
+        "{err}"
+    );
+    // Without a snapshot there is nothing to point at.
+    std::fs::remove_file(dir.path().join(".flaglint/snapshot.json")).unwrap();
+    let output = flaglint_with(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", API_KEY)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        !stderr(&output).contains("--offline"),
+        "{}",
+        stderr(&output)
+    );
+}

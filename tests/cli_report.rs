@@ -147,6 +147,12 @@ fn merged_refs_documents() {
     );
     assert_eq!(alone.status.code(), Some(0), "{}", stderr(&alone));
     assert!(row(&stdout(&alone), "shared").contains("| to remove | delete in the service |"));
+    // One document is read, not merged.
+    assert!(
+        stdout(&alone).contains("code: the refs document repo-a.json as repo-a/ (1 reference)"),
+        "{}",
+        stdout(&alone)
+    );
 
     let merged = flaglint(
         work.path(),

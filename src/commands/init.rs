@@ -36,6 +36,15 @@ fn provider_for(sdk: &str) -> Option<&'static str> {
 }
 
 pub fn run(args: InitArgs) -> Result<ExitCode> {
+    if std::fs::symlink_metadata(&args.path).is_err() {
+        bail!("{}: no such file or directory", args.path.display());
+    }
+    if !args.path.is_dir() {
+        bail!(
+            "{}: not a folder; give the repository's folder",
+            args.path.display()
+        );
+    }
     let target = args.path.join(FILE_NAME);
     if target.exists() && !args.force {
         bail!("{} exists; pass --force to replace it", target.display());

@@ -30,6 +30,7 @@ use jiff::Timestamp;
 use crate::config::Config;
 use crate::finding::FlagOrigin;
 use crate::matcher::{Matcher, SdkSpec};
+pub use crate::paths::relative_to_cwd;
 use crate::scan::{ScanOptions, ScanResult};
 use crate::walk::FileFilter;
 
@@ -115,18 +116,6 @@ pub struct ScanArgs {
 /// `--now YYYY-MM-DD`: judge ages as of that day.
 pub fn parse_now(text: &str) -> Result<Timestamp, String> {
     crate::flag::parse_time(text).ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
-}
-
-/// A path as short as the user would write it: relative to the current folder when inside it.
-pub fn relative_to_cwd(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|c| c.canonicalize().ok());
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    match cwd.as_deref().and_then(|c| absolute.strip_prefix(c).ok()) {
-        Some(relative) => relative.to_path_buf(),
-        None => path.to_path_buf(),
-    }
 }
 
 /// The flag origin with its path as the user would write it.

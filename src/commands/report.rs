@@ -228,12 +228,16 @@ fn merge(paths: &[PathBuf]) -> Result<Code> {
         }
     }
     references.sort();
-    Ok(Code {
-        description: format!(
+    let description = match described.as_slice() {
+        [one] => format!("the refs document {one}"),
+        _ => format!(
             "{} merged: {}",
             plural(paths.len(), "refs document"),
             described.join(", ")
         ),
+    };
+    Ok(Code {
+        description,
         references,
         root: None,
         unreadable: Vec::new(),
