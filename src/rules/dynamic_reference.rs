@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
     what: "Reports each SDK or wrapper call whose key is not a literal, a constant, an enum member or an object-map member flaglint can follow (a parameter, a computed template, a function's result).",
     why: "flaglint cannot tell which flag this reads, so it cannot tell whether that flag is stale, undefined or archived, and `unused-flag` can only say \"possibly used\".",
     example: "```ts\nflagsmith.getValue(`banner_copy_${variant}`)\n```",
-    fix: "Pass a literal or a constant where you can, or list the possible keys in one object map; otherwise mark the line `// flaglint-ignore dynamic-reference`.",
+    fix: "Pass a literal or a constant where you can, or list the possible keys in one object map. If the key is the parameter of your own flag helper (`function isOn(name) { return flagsmith.hasFeature(name) }`), declare the helper in `[[wrappers]]` (`pattern = \"isOn($KEY)\"`): each call of it is then a reference with its own key. Otherwise mark the line `// flaglint-ignore dynamic-reference`.",
 };
 
 fn check(context: &Context, findings: &mut Vec<Finding>) {
@@ -33,7 +33,7 @@ fn check(context: &Context, findings: &mut Vec<Finding>) {
                 "flag key {} cannot be resolved statically{prefix}",
                 code(&dynamic.expression)
             ),
-            help: "use a literal or a constant key, or mark the line `// flaglint-ignore dynamic-reference`".to_string(),
+            help: "use a literal or a constant key; if this is the parameter of your own flag helper, declare the helper in `[[wrappers]]` (pattern = \"isOn($KEY)\") to read each call's key; or mark the line `// flaglint-ignore dynamic-reference`".to_string(),
         });
     }
 }
@@ -60,8 +60,8 @@ mod tests {
             dynamic("key", None, 3),
         ];
         insta::assert_snapshot!(run("dynamic-reference", &refs, &flags).join("\n"), @r#"
-        info  src/app.ts:2 | flag key `exp_${name}` cannot be resolved statically (starts with "exp_") | use a literal or a constant key, or mark the line `// flaglint-ignore dynamic-reference`
-        info  src/app.ts:3 | flag key `key` cannot be resolved statically | use a literal or a constant key, or mark the line `// flaglint-ignore dynamic-reference`
+        info  src/app.ts:2 | flag key `exp_${name}` cannot be resolved statically (starts with "exp_") | use a literal or a constant key; if this is the parameter of your own flag helper, declare the helper in `[[wrappers]]` (pattern = "isOn($KEY)") to read each call's key; or mark the line `// flaglint-ignore dynamic-reference`
+        info  src/app.ts:3 | flag key `key` cannot be resolved statically | use a literal or a constant key; if this is the parameter of your own flag helper, declare the helper in `[[wrappers]]` (pattern = "isOn($KEY)") to read each call's key; or mark the line `// flaglint-ignore dynamic-reference`
         "#);
     }
 }
