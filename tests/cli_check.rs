@@ -646,3 +646,21 @@ fn r14_service_down_with_an_expired_snapshot_points_at_offline() {
         stderr(&output)
     );
 }
+
+/// Issue 14, item 9: `--quiet` prints the results only, as `--help` says.
+#[test]
+fn r14_quiet_prints_results_only() {
+    let dir = demo();
+    let full = stdout(&check(dir.path(), &[]));
+    let quiet = check(dir.path(), &["-q"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    let text = stdout(&quiet);
+    assert!(text.starts_with("error[archived-flag]"), "{text}");
+    assert!(!text.contains("checked against"), "{text}");
+    // Everything but the summary line.
+    let summary = full.lines().last().unwrap();
+    assert!(summary.contains("checked against"), "{full}");
+    assert_eq!(text, full.replace(&format!("{summary}\n"), ""));
+    let github = stdout(&check(dir.path(), &["-q", "--format", "github"]));
+    assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
+}

@@ -160,7 +160,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         root,
     };
     let mut out = args.common.output()?;
-    reporters::report(args.format, &mut out, &run, args.common.color())?;
+    let style = reporters::Style {
+        color: args.common.color(),
+        quiet: args.common.quiet,
+    };
+    reporters::report(args.format, &mut out, &run, style)?;
     out.flush()?;
     warn_errors(&result);
     // A partial answer is never reported as a clean one.

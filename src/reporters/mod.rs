@@ -79,12 +79,21 @@ pub enum Format {
     Markdown,
 }
 
-pub fn report(format: Format, out: &mut dyn Write, run: &Run, color: bool) -> anyhow::Result<()> {
+/// How the formats for people show a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// `--quiet`: the findings only, no summary line (text and github; the other formats
+    /// are documents whose summary is data).
+    pub quiet: bool,
+}
+
+pub fn report(format: Format, out: &mut dyn Write, run: &Run, style: Style) -> anyhow::Result<()> {
     match format {
-        Format::Text => text::report(out, run, color),
+        Format::Text => text::report(out, run, style),
         Format::Json => json::report(out, run),
         Format::Sarif => sarif::report(out, run),
-        Format::Github => github::report(out, run),
+        Format::Github => github::report(out, run, style.quiet),
         Format::Junit => junit::report(out, run),
         Format::Codeclimate => codeclimate::report(out, run),
         Format::Markdown => markdown::report(out, run),
@@ -334,7 +343,7 @@ pub(crate) mod tests {
     /// What a reporter writes, as text.
     pub(crate) fn render(format: Format, run: &Run) -> String {
         let mut out = Vec::new();
-        report(format, &mut out, run, false).unwrap();
+        report(format, &mut out, run, Style::default()).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -15,7 +15,7 @@ use std::io::Write;
 use crate::finding::{Finding, Severity};
 use crate::lines::SourceLines;
 
-use super::{checked, counts, Run};
+use super::{checked, counts, Run, Style};
 
 const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";
@@ -45,13 +45,15 @@ impl Paint {
     }
 }
 
-pub fn report(out: &mut dyn Write, run: &Run, color: bool) -> anyhow::Result<()> {
-    let paint = Paint { on: color };
+pub fn report(out: &mut dyn Write, run: &Run, style: Style) -> anyhow::Result<()> {
+    let paint = Paint { on: style.color };
     let mut sources = SourceLines::new(&run.root);
     for finding in &run.findings {
         finding_block(out, finding, &paint, &mut sources)?;
     }
-    summary(out, run, &paint)?;
+    if !style.quiet {
+        summary(out, run, &paint)?;
+    }
     Ok(())
 }
 
