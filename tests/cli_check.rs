@@ -664,3 +664,49 @@ fn r14_quiet_prints_results_only() {
     let github = stdout(&check(dir.path(), &["-q", "--format", "github"]));
     assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
 }
+
+/// Issue 14, item 3: a scan of some files cannot know that a flag is unused.
+#[test]
+fn r14_explicit_files_leave_out_unused_flag() {
+    let dir = demo();
+    let output = check(
+        dir.path(),
+        &["src/components/Banner.tsx", "--format", "json"],
+    );
+    let found = rules_found(&output);
+    assert!(
+        found.contains(&"archived-flag old_search".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.starts_with("unused-flag")),
+        "{found:?}"
+    );
+    // A folder is the whole code: there it stays on.
+    let output = check(dir.path(), &["src", "--format", "json"]);
+    assert!(
+        rules_found(&output).contains(&"unused-flag beta_dashboard".to_string()),
+        "{:?}",
+        rules_found(&output)
+    );
+}
+
+/// Issue 14, item 4: the config is looked for from a file's own folder up, as from a folder.
+#[test]
+fn r14_config_is_found_from_the_files_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("demo"),
+        &parent.path().join("demo"),
+    );
+    let output = check(
+        parent.path(),
+        &["demo/src/components/Banner.tsx", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        rules_found(&output).contains(&"archived-flag old_search".to_string()),
+        "{:?}",
+        rules_found(&output)
+    );
+}

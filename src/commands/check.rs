@@ -87,8 +87,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     let mut context = ScanContext::new(&args.scan, &args.common)?;
     // --staged / --changed-since: the same scan, over the changed files only.
-    let partial = args.staged || args.changed_since.is_some();
-    if partial {
+    let changed_only = args.staged || args.changed_since.is_some();
+    // Files named one by one (as pre-commit and lint-staged pass them) are part of the
+    // code, like the changed files: what no scanned file reads may be read elsewhere.
+    let partial = changed_only || context.names_files;
+    if changed_only {
         let root = context.options.root.clone();
         context.options.paths = crate::git::changed_files(&root, args.changed_since.as_deref())?
             .into_iter()

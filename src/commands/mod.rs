@@ -141,6 +141,8 @@ pub struct ScanContext {
     pub progress: bool,
     /// `--stats`.
     pub stats: bool,
+    /// Some paths are files: the scan sees only part of the code.
+    pub names_files: bool,
 }
 
 impl ScanContext {
@@ -161,10 +163,16 @@ impl ScanContext {
             [only] if only.is_dir() => (only.clone(), only.display().to_string()),
             _ => (PathBuf::from("."), ".".to_string()),
         };
-        let config_start = if root.is_dir() {
-            root.clone()
+        // The config is looked for from the (first) path up, from a file's own folder, as
+        // eslint does: `check web/src/a.ts` from the repository root uses web/flaglint.toml.
+        let first = &paths[0];
+        let config_start = if first.is_dir() {
+            first.clone()
         } else {
-            cwd.clone()
+            first
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
         };
         let config_start = config_start.canonicalize().unwrap_or(cwd);
         let config = Config::discover(common.config.as_deref(), &config_start)?;
@@ -192,6 +200,7 @@ impl ScanContext {
             root_display,
             progress: !common.quiet && io::stderr().is_terminal(),
             stats: scan.stats,
+            names_files: paths.iter().any(|p| !p.is_dir()),
         })
     }
 
