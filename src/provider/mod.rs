@@ -180,7 +180,7 @@ fn retry_after_note(secs: Option<u64>) -> String {
 }
 
 /// Where a user gets the credential each provider reads.
-fn credential_hint(variable: &str) -> &'static str {
+pub fn credential_hint(variable: &str) -> &'static str {
     match variable {
         "FLAGSMITH_API_KEY" => "an organisation Admin API key (Organisation settings > API Access)",
         "UNLEASH_API_TOKEN" => "an Admin API token (Admin settings > API access)",
