@@ -26,7 +26,7 @@ use crate::parse::{parse, Lang, ALL};
 use crate::prefilter::{in_set, Prefilter, WordSet};
 use crate::reference::Reference;
 use crate::resolve::{Module, Project};
-use crate::walk::{read_at_most, walker, FileFilter, WalkError};
+use crate::walk::{walker, FileFilter, Files, WalkError};
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -35,6 +35,8 @@ pub struct ScanOptions {
     pub threads: usize,
     pub filter: FileFilter,
     pub max_file_size: u64,
+    /// The working tree, or git's index (`check --staged`).
+    pub files: Files,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -168,7 +170,7 @@ pub fn scan_with_progress(
             threads,
             message: err.to_string(),
         })?;
-    let project = Project::new(options.max_file_size);
+    let project = Project::new(options.max_file_size).reading(options.files.clone());
     let outcomes = pool.install(|| -> Result<Vec<Outcome>, ScanError> {
         let compiling = Instant::now();
         let queries = compile_queries(matcher, &candidates)?;
@@ -424,7 +426,7 @@ impl FileVisitor<'_> {
         self.local.result.files_scanned += 1;
         self.progress.inc(1);
         let limit = self.options.max_file_size;
-        let bytes = match read_at_most(path, limit) {
+        let bytes = match self.options.files.read_at_most(path, limit) {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(bytes)) => {
                 self.local.result.skipped.push(Skipped {

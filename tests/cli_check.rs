@@ -710,3 +710,53 @@ fn r14_config_is_found_from_the_files_folder() {
         rules_found(&output)
     );
 }
+
+/// Issue 14, item 2: `--staged` judges what is being committed, the staged blobs, and
+/// follows imports into staged modules too, whatever the working copy holds now.
+#[test]
+fn r14_staged_reads_the_index_not_the_working_tree() {
+    let dir = demo_repo();
+    write(
+        dir.path(),
+        "src/keys.ts",
+        "export const STAGED_KEY = 'staged_import';\n",
+    );
+    write(
+        dir.path(),
+        "src/typo.ts",
+        "import flagsmith from 'flagsmith';\nimport { STAGED_KEY } from './keys';\n\
+         flagsmith.hasFeature('staged_typo');\nflagsmith.hasFeature(STAGED_KEY);\n\
+         flagsmith.hasFeature('accepted'); // flaglint-ignore\n",
+    );
+    git(dir.path(), &["add", "src/typo.ts", "src/keys.ts"]);
+    // The working copy moves on after staging.
+    write(
+        dir.path(),
+        "src/keys.ts",
+        "export const STAGED_KEY = 'worktree_import';\n",
+    );
+    write(
+        dir.path(),
+        "src/typo.ts",
+        "import flagsmith from 'flagsmith';\nimport { STAGED_KEY } from './keys';\n\
+         flagsmith.hasFeature('worktree_other');\nflagsmith.hasFeature(STAGED_KEY);\n\
+         flagsmith.hasFeature('accepted');\n",
+    );
+    let output = check(dir.path(), &["--staged", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let mut found = rules_found(&output);
+    found.sort();
+    assert_eq!(
+        found,
+        ["undefined-flag staged_import", "undefined-flag staged_typo"],
+        "{}",
+        stdout(&output)
+    );
+    // The ignore comment and the code frames are the staged file's too.
+    let text = stdout(&check(dir.path(), &["--staged"]));
+    assert!(
+        text.contains("3 | flagsmith.hasFeature('staged_typo');"),
+        "{text}"
+    );
+    assert!(!text.contains("worktree"), "{text}");
+}

@@ -87,6 +87,7 @@ fn check_fixture(sdk: &str) {
         threads: 2,
         filter: FileFilter::new(&[], &[], false).unwrap(),
         max_file_size: 2 * 1024 * 1024,
+        files: Default::default(),
     };
     let result = scan(&options, &Matcher::new(SdkSpec::builtin()).unwrap()).unwrap();
     let found: BTreeSet<Expected> = result

@@ -15,10 +15,12 @@ use super::{
 };
 use crate::exemptions::{self, Baseline};
 use crate::finding::Severity;
+use crate::lines::SourceLines;
 use crate::reporters::{self, plural, Format, Run, Summary};
 use crate::rules::{self, Settings};
 use crate::scan::ScanResult;
 use crate::source::{self, SourcePlan};
+use crate::walk::Files;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -91,6 +93,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     // Files named one by one (as pre-commit and lint-staged pass them) are part of the
     // code, like the changed files: what no scanned file reads may be read elsewhere.
     let partial = changed_only || context.names_files;
+    if args.staged {
+        let index = crate::git::Index::open(&context.options.root)?;
+        context.options.files = Files::Index(std::sync::Arc::new(index));
+    }
     if changed_only {
         let root = context.options.root.clone();
         context.options.paths = crate::git::changed_files(&root, args.changed_since.as_deref())?
@@ -138,8 +144,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let lines = SourceLines::reading(&root, &context.options.files);
     let (findings, suppressed) =
-        exemptions::apply(findings, &severities, &ignore, &root, baseline.as_ref());
+        exemptions::apply(findings, &severities, &ignore, lines, baseline.as_ref());
     if args.upload.upload {
         super::upload::upload(&context, &result, &args.upload, args.common.quiet)?;
     }
@@ -161,6 +168,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         },
         findings,
         root,
+        files: context.options.files.clone(),
     };
     let mut out = args.common.output()?;
     let style = reporters::Style {

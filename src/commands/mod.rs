@@ -32,7 +32,7 @@ use crate::finding::FlagOrigin;
 use crate::matcher::{Matcher, SdkSpec};
 pub use crate::paths::relative_to_cwd;
 use crate::scan::{ScanOptions, ScanResult};
-use crate::walk::FileFilter;
+use crate::walk::{FileFilter, Files};
 
 #[derive(Args, Debug, Clone)]
 pub struct CommonArgs {
@@ -195,6 +195,7 @@ impl ScanContext {
                 threads: common.threads(),
                 filter,
                 max_file_size,
+                files: Files::WorkTree,
             },
             matcher,
             root_display,

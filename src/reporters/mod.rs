@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::finding::{Finding, FlagOrigin, Severity, Suppressed};
+use crate::walk::Files;
 
 /// Everything a `check` reporter shows.
 pub struct Run {
@@ -28,6 +29,8 @@ pub struct Run {
     pub summary: Summary,
     /// Where the scanned files are, to read code frames from.
     pub root: PathBuf,
+    /// What they were read from: the working tree, or git's index (`--staged`).
+    pub files: Files,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -322,6 +325,7 @@ pub(crate) mod tests {
             },
             findings,
             root: PathBuf::from("."),
+            files: Files::WorkTree,
         }
     }
 

@@ -254,7 +254,7 @@ struct LogicalLocation {
 
 fn log(run: &Run, tool: &Tool) -> Log {
     let rules = sorted_rules();
-    let mut sources = SourceLines::new(&run.root);
+    let mut sources = SourceLines::reading(&run.root, &run.files);
     let mut fingerprints = Fingerprints::default();
     let results = run
         .findings

@@ -47,7 +47,7 @@ impl Paint {
 
 pub fn report(out: &mut dyn Write, run: &Run, style: Style) -> anyhow::Result<()> {
     let paint = Paint { on: style.color };
-    let mut sources = SourceLines::new(&run.root);
+    let mut sources = SourceLines::reading(&run.root, &run.files);
     for finding in &run.findings {
         finding_block(out, finding, &paint, &mut sources)?;
     }
