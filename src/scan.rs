@@ -96,8 +96,10 @@ pub struct ScanStats {
     pub bytes_read: u64,
     /// Files with a trigger word of an SDK in use.
     pub candidates: usize,
-    /// The SDKs (and wrappers) some file imports or that need no import.
+    /// The SDKs some file imports or some package.json depends on, each once.
     pub sdks_in_use: Vec<String>,
+    /// The `[[wrappers]]` (which need no import), each once by the name it calls.
+    pub wrappers_in_use: Vec<String>,
     /// Patterns compiled, per grammar (javascript, typescript, tsx).
     pub patterns: [usize; 3],
     /// Wall time of stage 1: walk, read, prefilter.
@@ -154,10 +156,8 @@ pub fn scan_with_progress(
     let mut stats = ScanStats {
         bytes_read: walked.bytes_read,
         candidates: candidates.len(),
-        sdks_in_use: (0..matcher.sdks.len())
-            .filter(|&sdk| in_set(reachable, sdk))
-            .map(|sdk| matcher.sdks[sdk].name.clone())
-            .collect(),
+        sdks_in_use: in_use(matcher, reachable, false),
+        wrappers_in_use: in_use(matcher, reachable, true),
         walk: started.elapsed(),
         ..ScanStats::default()
     };
@@ -205,6 +205,26 @@ pub fn scan_with_progress(
     result.skipped.sort();
     result.errors.sort();
     Ok(result)
+}
+
+/// The names of the SDKs, or of the wrappers, in `reachable`, each once in matcher order.
+/// A wrapper is named by its trigger word (`isFeatureEnabled` for `$_.isFeatureEnabled($KEY)`
+/// and `isFeatureEnabled($KEY)` alike): they all share the SDK name "custom".
+fn in_use(matcher: &Matcher, reachable: u64, wrappers: bool) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (index, spec) in matcher.sdks.iter().enumerate() {
+        if !in_set(reachable, index) || spec.wrapper.is_some() != wrappers {
+            continue;
+        }
+        let name = match (wrappers, spec.triggers.first()) {
+            (true, Some(trigger)) => trigger,
+            _ => &spec.name,
+        };
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
 }
 
 /// A file with trigger words, read and waiting to be parsed.
@@ -273,7 +293,7 @@ fn manifests_above(paths: &[PathBuf], prefilter: &Prefilter) -> u64 {
     folders
         .iter()
         .filter_map(|folder| std::fs::read(folder.join("package.json")).ok())
-        .fold(0, |set, manifest| set | prefilter.scan(&manifest).packages)
+        .fold(0, |set, manifest| set | prefilter.manifest(&manifest))
 }
 
 /// One query per grammar for the SDKs its files need, compiled side by side.
@@ -414,7 +434,7 @@ impl ParallelVisitor for FileVisitor<'_> {
             self.prefilter_file(entry.path(), &relative, lang);
         } else if entry.file_name() == "package.json" {
             if let Ok(manifest) = std::fs::read(entry.path()) {
-                self.local.imported |= self.prefilter.scan(&manifest).packages;
+                self.local.imported |= self.prefilter.manifest(&manifest);
             }
         }
         WalkState::Continue

@@ -296,3 +296,32 @@ fn stats_say_what_was_read_and_where_the_time_went() {
     let plain = flaglint(dir.path(), &["refs", "--format", "json"]);
     assert!(!stderr(&plain).contains("stats:"));
 }
+
+/// Issue 14, item 10: `--stats` names the SDKs that are imported or depended on, and each
+/// wrapper once by name.
+#[test]
+fn r14_stats_list_real_sdks_and_each_wrapper_once() {
+    let dir = cli::repo_text(&[
+        (
+            "package.json",
+            r#"{"name": "app", "files": ["flags"], "dependencies": {"flagsmith": "^9"}}"#,
+        ),
+        (
+            "flaglint.toml",
+            "[[wrappers]]\npattern = \"isFeatureEnabled($KEY)\"\n[[wrappers]]\npattern = \"$_.isFeatureEnabled($KEY)\"\n[[wrappers]]\npattern = \"Utils.getFlagsmithHasFeature($KEY)\"\n",
+        ),
+        (
+            "src/chart.ts",
+            "export const options = { dataKey: 'flags' };\nexport const on = isFeatureEnabled('a');\n",
+        ),
+    ]);
+    let output = cli::flaglint(dir.path(), &["refs", "--stats"]);
+    assert!(output.status.success(), "{}", cli::stderr(&output));
+    let err = cli::stderr(&output);
+    assert!(
+        err.contains(
+            "stats: SDKs in use: flagsmith; wrappers: isFeatureEnabled, getFlagsmithHasFeature;"
+        ),
+        "{err}"
+    );
+}

@@ -220,10 +220,13 @@ fn stats_text(result: &ScanResult) -> String {
     let stats = &result.stats;
     let seconds = |d: std::time::Duration| format!("{:.3} s", d.as_secs_f64());
     let [javascript, typescript, tsx] = stats.patterns;
-    let sdks = match stats.sdks_in_use.as_slice() {
+    let mut sdks = match stats.sdks_in_use.as_slice() {
         [] => "none".to_string(),
         names => names.join(", "),
     };
+    if !stats.wrappers_in_use.is_empty() {
+        sdks = format!("{sdks}; wrappers: {}", stats.wrappers_in_use.join(", "));
+    }
     format!(
         "stats: walk, read and prefilter: {} files, {:.1} MB in {}\n\
          stats: SDKs in use: {sdks}; {} files hold their trigger words\n\
