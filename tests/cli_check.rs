@@ -760,3 +760,19 @@ fn r14_staged_reads_the_index_not_the_working_tree() {
     );
     assert!(!text.contains("worktree"), "{text}");
 }
+
+/// Issue 14, item 8: JUnit failures are the findings that fail the run.
+#[test]
+fn r14_junit_failures_follow_fail_on() {
+    let dir = demo();
+    let junit = stdout(&check(dir.path(), &["--format", "junit"]));
+    assert!(
+        junit.contains(r#"<testsuites name="flaglint" tests="9" failures="4" errors="0">"#),
+        "{junit}"
+    );
+    let junit = stdout(&check(
+        dir.path(),
+        &["--format", "junit", "--fail-on", "info"],
+    ));
+    assert!(junit.contains(r#"tests="9" failures="9""#), "{junit}");
+}

@@ -100,7 +100,7 @@ fn output_file_and_summary_line() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).is_empty());
     assert!(
-        stderr(&output).contains(" flags (2 to remove, 1 stale"),
+        stderr(&output).contains(" flags and 1 undefined key (2 to remove, 1 stale"),
         "{}",
         stderr(&output)
     );
@@ -396,4 +396,30 @@ fn without_git_a_note_says_so() {
         "{markdown}"
     );
     assert!(!markdown.contains("First seen"));
+}
+
+/// Issue 14, item 8: the counts on stderr add up to the Totals table's "all".
+#[test]
+fn r14_written_counts_match_the_totals() {
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("report.md");
+    let output = flaglint(
+        &crate_dir().join("demo"),
+        &[
+            "report",
+            "--now",
+            "2026-11-25",
+            "--no-git",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let markdown = std::fs::read_to_string(&path).unwrap();
+    assert!(markdown.contains("| **all** | **10** |"), "{markdown}");
+    let err = stderr(&output);
+    assert!(
+        err.contains(": 9 flags and 1 undefined key (2 to remove, 1 stale, 2 needs monitoring, 2 live, 1 new, 1 permanent)"),
+        "{err}"
+    );
 }

@@ -169,6 +169,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         findings,
         root,
         files: context.options.files.clone(),
+        fail_at: args.fail_on.threshold(),
     };
     let mut out = args.common.output()?;
     let style = reporters::Style {
@@ -182,10 +183,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     if !result.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_FAILURE));
     }
-    let failing = args
-        .fail_on
-        .threshold()
-        .is_some_and(|threshold| run.findings.iter().any(|f| f.severity >= threshold));
+    let failing = run.findings.iter().any(|f| run.fails(f));
     Ok(if failing {
         ExitCode::from(EXIT_FINDINGS)
     } else {

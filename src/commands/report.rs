@@ -160,14 +160,19 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if let (Some(path), false) = (&args.common.output, args.common.quiet) {
+        // Flags by status, then the undefined keys: together the Totals table's "all".
         let counts: Vec<String> = report
             .totals()
             .iter()
-            .filter(|(_, n)| *n > 0)
+            .filter(|(status, n)| *n > 0 && *status != model::Status::Undefined)
             .map(|(status, n)| format!("{n} {}", status.name()))
             .collect();
+        let undefined = match report.undefined.len() {
+            0 => String::new(),
+            n => format!(" and {}", plural(n, "undefined key")),
+        };
         eprintln!(
-            "wrote {}: {} ({})",
+            "wrote {}: {}{undefined} ({})",
             path.display(),
             plural(report.flags.len(), "flag"),
             counts.join(", ")

@@ -31,6 +31,16 @@ pub struct Run {
     pub root: PathBuf,
     /// What they were read from: the working tree, or git's index (`--staged`).
     pub files: Files,
+    /// `--fail-on`: the least severity that fails the run; None for `never`. JUnit makes
+    /// failures of these findings only.
+    pub fail_at: Option<Severity>,
+}
+
+impl Run {
+    /// Whether this finding fails the run (exit code 1).
+    pub fn fails(&self, finding: &Finding) -> bool {
+        self.fail_at.is_some_and(|least| finding.severity >= least)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -326,6 +336,8 @@ pub(crate) mod tests {
             findings,
             root: PathBuf::from("."),
             files: Files::WorkTree,
+            // Every finding a failure, as `--fail-on info` has it.
+            fail_at: Some(Severity::Info),
         }
     }
 
