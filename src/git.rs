@@ -4,7 +4,7 @@
 //! has (worktrees, sparse checkouts) is honoured.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 
@@ -147,7 +147,7 @@ impl Index {
         let absolute = match path.canonicalize() {
             Ok(path) => path,
             // Staged, but gone from the work tree: spell the path out by hand.
-            Err(_) => lexical(&std::env::current_dir()?.join(path)),
+            Err(_) => crate::paths::lexical(&std::env::current_dir()?.join(path)),
         };
         let relative = absolute.strip_prefix(&self.top).map_err(|_| {
             io::Error::new(
@@ -173,21 +173,6 @@ impl Drop for Index {
             let _ = batch.child.wait();
         }
     }
-}
-
-/// `a/./b/../c` as `a/c`, without asking the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The scan root's place in its repository (`apps/web/`), for repository-relative paths.

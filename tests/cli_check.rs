@@ -776,3 +776,70 @@ fn r14_junit_failures_follow_fail_on() {
     ));
     assert!(junit.contains(r#"tests="9" failures="9""#), "{junit}");
 }
+
+/// Issue 14, item 7: every format prints a file's path relative to the working directory,
+/// so that it opens from the shell it was printed in.
+#[test]
+fn r14_paths_are_relative_to_the_working_directory_in_every_format() {
+    let parent = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("demo"),
+        &parent.path().join("demo"),
+    );
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "demo", "--now", "2026-11-25"];
+        all.extend_from_slice(args);
+        stdout(&flaglint_with(parent.path(), &all, &[]))
+    };
+    let text = run(&[]);
+    assert!(
+        text.contains(" --> demo/src/components/Banner.tsx:7:28\n"),
+        "{text}"
+    );
+    assert!(!text.contains("> src/"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    assert_eq!(json["version"], 2);
+    let files: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert!(
+        !files.is_empty() && files.iter().all(|f| f.starts_with("demo/src/")),
+        "{files:?}"
+    );
+    for (format, needle) in [
+        ("github", "file=demo/src/components/Banner.tsx,line=7"),
+        ("sarif", "\"uri\": \"demo/src/components/Banner.tsx\""),
+        ("markdown", "`demo/src/components/Banner.tsx:7`"),
+        (
+            "junit",
+            "file=\"demo/src/components/Banner.tsx\" line=\"7\"",
+        ),
+        (
+            "codeclimate",
+            "\"path\": \"demo/src/components/Banner.tsx\"",
+        ),
+    ] {
+        let output = run(&["--format", format]);
+        assert!(output.contains(needle), "{format}: {output}");
+    }
+
+    let refs = stdout(&flaglint_with(parent.path(), &["refs", "demo"], &[]));
+    assert!(
+        refs.contains("\n  demo/src/components/Banner.tsx:7:28  flagsmith"),
+        "{refs}"
+    );
+    let refs: serde_json::Value = serde_json::from_slice(
+        &flaglint_with(parent.path(), &["refs", "demo", "--format", "json"], &[]).stdout,
+    )
+    .unwrap();
+    assert_eq!(refs["version"], 2);
+    assert_eq!(refs["root"], "demo");
+    assert!(refs["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["file"].as_str().unwrap().starts_with("demo/src/")));
+}

@@ -238,7 +238,10 @@ fn sdk_imported_outside_a_scanned_folder_is_known_from_package_json_above() {
     let dir = repo(&files);
     let output = flaglint(dir.path(), &["refs", "app", "--format", "json"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(keys(&output), vec![("page.ts".into(), "from_app".into())]);
+    assert_eq!(
+        keys(&output),
+        vec![("app/page.ts".into(), "from_app".into())]
+    );
 
     // Excluded from the walk, the module that imports the SDK is still followed.
     let output = flaglint(

@@ -423,3 +423,46 @@ fn r14_written_counts_match_the_totals() {
         "{err}"
     );
 }
+
+/// Issue 14, item 7: refs documents of version 2 have paths relative to the working
+/// directory; merged, each file is under its document's label once, as with version 1.
+#[test]
+fn r14_refs_documents_of_both_versions_merge_alike() {
+    let work = repo_text(&[
+        ("flaglint.toml", FLAGLINT_TOML),
+        ("flags.toml", "[[flags]]\nkey = \"shared\"\n"),
+        (
+            "web/src/a.ts",
+            "import flagsmith from 'flagsmith';\nflagsmith.hasFeature('shared');\n",
+        ),
+        (
+            "old.json",
+            r#"{"version": 1, "root": "api", "references": [{"key": "shared", "dynamic": null,
+                "file": "src/b.ts", "line": 3, "column": 1, "sdk": "flagsmith", "kind": "call",
+                "shape": "flagsmith.hasFeature()"}]}"#,
+        ),
+    ]);
+    let output = flaglint(
+        work.path(),
+        &["refs", "web", "--format", "json", "-o", "new.json"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = flaglint(
+        work.path(),
+        &[
+            "report",
+            "--refs",
+            "new.json",
+            "--refs",
+            "old.json",
+            "--now",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let shared = row(&stdout(&output), "shared").to_string();
+    assert!(
+        shared.contains("`api/src/b.ts:3`, `web/src/a.ts:2`"),
+        "{shared}"
+    );
+}

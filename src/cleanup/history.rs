@@ -166,7 +166,8 @@ fn all_places(report: &Report) -> impl Iterator<Item = &Place> {
         .chain(report.dynamic.iter().map(|d| &d.place))
 }
 
-fn all_places_mut(report: &mut Report) -> impl Iterator<Item = &mut Place> {
+/// Every place the report shows, to annotate or to rewrite.
+pub fn all_places_mut(report: &mut Report) -> impl Iterator<Item = &mut Place> {
     report
         .flags
         .iter_mut()

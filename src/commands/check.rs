@@ -178,7 +178,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     };
     reporters::report(args.format, &mut out, &run, style)?;
     out.flush()?;
-    warn_errors(&result);
+    warn_errors(&context.options.root, &result);
     // A partial answer is never reported as a clean one.
     if !result.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_FAILURE));

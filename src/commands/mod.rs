@@ -257,8 +257,9 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Files the scan could not read, as warnings: the command then exits 2.
-fn warn_errors(result: &ScanResult) {
+fn warn_errors(root: &Path, result: &ScanResult) {
     for error in &result.errors {
-        eprintln!("warning: {}: {}", error.file, error.message);
+        let file = crate::paths::from_cwd(root, &error.file);
+        eprintln!("warning: {file}: {}", error.message);
     }
 }

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::exemptions;
 use crate::reference::Reference;
 use crate::reporters::plural;
-use crate::reporters::refs::{RefsDocument, JSON_VERSION};
+use crate::reporters::refs::{RefsDocument, JSON_VERSION, READABLE_VERSIONS};
 use crate::rules::{self, Settings};
 use crate::source::{self, SourcePlan};
 
@@ -102,9 +102,11 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             if result.files_scanned == 0 {
                 notes.push("no JavaScript or TypeScript files were found to scan".to_string());
             }
+            let root = &context.options.root;
             for file in &result.syntax_errors {
                 notes.push(format!(
-                    "{file} has syntax errors; references in its valid parts are counted"
+                    "{} has syntax errors; references in its valid parts are counted",
+                    crate::paths::from_cwd(root, file)
                 ));
             }
             Code {
@@ -119,7 +121,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
                 unreadable: result
                     .errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.file, e.message))
+                    .map(|e| format!("{}: {}", crate::paths::from_cwd(root, &e.file), e.message))
                     .collect(),
                 notes,
             }
@@ -153,6 +155,13 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         None => {}
     }
 
+    // Blamed by their path in the scan; shown, as in every output, from the working
+    // directory.
+    if let Some(root) = &code.root {
+        for place in history::all_places_mut(&mut report) {
+            place.file = crate::paths::from_cwd(root, &place.file);
+        }
+    }
     let mut out = args.common.output()?;
     match args.format {
         ReportFormat::Markdown => markdown::write(&mut out, &report)?,
@@ -205,9 +214,9 @@ fn merge(paths: &[PathBuf]) -> Result<Code> {
                 err.column()
             )
         })?;
-        if document.version != JSON_VERSION {
+        if !READABLE_VERSIONS.contains(&document.version) {
             bail!(
-                "{}: refs document version {} is not supported (this flaglint reads version {JSON_VERSION}); write it again with this flaglint",
+                "{}: refs document version {} is not supported (this flaglint reads versions up to {JSON_VERSION}); write it again with this flaglint",
                 path.display(),
                 document.version
             );
@@ -227,7 +236,7 @@ fn merge(paths: &[PathBuf]) -> Result<Code> {
             path.display(),
             plural(document.references.len(), "reference")
         ));
-        for mut reference in document.references {
+        for mut reference in document.root_relative() {
             reference.file = format!("{label}/{}", reference.file);
             references.push(reference);
         }

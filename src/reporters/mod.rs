@@ -1,10 +1,10 @@
 //! Reporters: one file per output format. `refs` prints references; every other format
 //! prints a [`Run`] of `check` through [`report`], picked by one `match` on [`Format`].
 //!
-//! Paths: findings carry paths relative to the scan root, as `text` and `json` print them.
-//! The formats read by CI services (`sarif`, `github`, `junit`, `codeclimate`, `markdown`)
-//! print [`repo_path`] instead, relative to the working directory, which in CI is the
-//! checkout, so that `flaglint check web/` still annotates `web/src/a.ts`.
+//! Paths: findings carry paths relative to the scan root (baselines and inline ignores are
+//! keyed by them); every format prints [`repo_path`] instead, relative to the working
+//! directory as ripgrep and eslint print them, so that `flaglint check web/` shows
+//! `web/src/a.ts`, which opens from that shell and which CI services annotate.
 
 pub mod codeclimate;
 pub mod github;
@@ -159,34 +159,10 @@ pub(crate) fn checked(summary: &Summary) -> String {
     )
 }
 
-/// A finding's path as CI services want it: relative to the working directory (the
-/// checkout), `/`-separated. `file` is relative to `run.root`; a root outside the working
-/// directory gives an absolute path.
+/// A finding's path as every format prints it: relative to the working directory (the
+/// checkout, in CI), `/`-separated. `file` is relative to `run.root`.
 pub(crate) fn repo_path(run: &Run, file: &str) -> String {
-    let root = &run.root;
-    let joined = if root.as_os_str().is_empty() || root == Path::new(".") {
-        PathBuf::from(file)
-    } else {
-        root.join(file)
-    };
-    let relative = if joined.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| joined.strip_prefix(cwd).ok().map(Path::to_path_buf))
-            .unwrap_or(joined)
-    } else {
-        joined
-    };
-    slashes(&relative)
-}
-
-fn slashes(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        text.into_owned()
-    } else {
-        text.replace(std::path::MAIN_SEPARATOR, "/")
-    }
+    crate::paths::from_cwd(&run.root, file)
 }
 
 /// Where a finding with no place in the code (an unused flag) is pinned, for the formats
@@ -200,7 +176,7 @@ pub(crate) fn flags_source(run: &Run, flag: Option<&str>) -> (String, usize) {
             let line = flag
                 .and_then(|flag| definition_line(path, flag))
                 .unwrap_or(1);
-            (slashes(path), line)
+            (crate::paths::slashes(path), line)
         }
         None => (repo_path(run, crate::config::FILE_NAME), 1),
     }

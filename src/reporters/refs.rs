@@ -1,31 +1,38 @@
 //! `flaglint refs` output.
 //!
 //! Text groups references by flag, dynamic ones last, with a summary line.
-//! JSON (`--format json`) is versioned; version 1 is:
+//! JSON (`--format json`) is versioned; version 2 is:
 //!
 //! ```json
-//! {"version": 1, "root": ".",
+//! {"version": 2, "root": "web",
 //!  "references": [{"key": "dark_mode" | null,
 //!                  "dynamic": null | {"expression": "`exp_${name}`", "prefix": "exp_" | null},
-//!                  "file": "src/a.ts", "line": 3, "column": 5,
+//!                  "file": "web/src/a.ts", "line": 3, "column": 5,
 //!                  "sdk": "flagsmith", "kind": "call" | "hook" | "member" | "jsx" | "default",
 //!                  "shape": "flagsmith.hasFeature()"}],
 //!  "summary": {"references": 1, "flags": 1, "dynamic": 0, "files_scanned": 10, "files_parsed": 2,
-//!              "syntax_errors": [], "skipped": [{"file": "big.js", "reason": "too-large", ...}],
+//!              "syntax_errors": [], "skipped": [{"file": "web/big.js", "reason": "too-large", ...}],
 //!              "errors": []}}
 //! ```
-//! Paths are relative to `root` and `/`-separated; references are sorted by file, line, column.
+//! Paths are relative to the working directory, as in every format, and `/`-separated;
+//! `root` is the scanned folder as given (`.` for files or several paths). Version 1 had
+//! the paths relative to `root`: the same shape with another meaning, hence the new
+//! version; `report --refs` reads both ([`RefsDocument::root_relative`]). References are
+//! sorted by file, line, column.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::plural;
 use crate::reference::Reference;
-use crate::scan::ScanResult;
+use crate::scan::{FileError, ScanResult, Skipped};
 
-pub const JSON_VERSION: u32 = 1;
+pub const JSON_VERSION: u32 = 2;
+/// The versions `report --refs` reads.
+pub const READABLE_VERSIONS: [u32; 2] = [1, 2];
 
 #[derive(Serialize, Deserialize)]
 pub struct RefsDocument {
@@ -36,7 +43,72 @@ pub struct RefsDocument {
     pub summary: Option<serde_json::Value>,
 }
 
-pub fn json(out: &mut dyn Write, root: &str, scan: &ScanResult) -> io::Result<()> {
+impl RefsDocument {
+    /// The references with paths relative to `root`, whichever version wrote them.
+    pub fn root_relative(self) -> Vec<Reference> {
+        let root = self.root.trim_start_matches("./").trim_end_matches('/');
+        if self.version < 2 || root.is_empty() || root == "." {
+            return self.references;
+        }
+        let prefix = format!("{root}/");
+        self.references
+            .into_iter()
+            .map(|mut reference| {
+                if let Some(rest) = reference.file.strip_prefix(&prefix) {
+                    reference.file = rest.to_string();
+                }
+                reference
+            })
+            .collect()
+    }
+}
+
+/// The scan with every path relative to the working directory (they are relative to
+/// `root`): what both formats print.
+fn from_cwd(root: &Path, scan: &ScanResult) -> ScanResult {
+    let path = |file: &str| crate::paths::from_cwd(root, file);
+    ScanResult {
+        references: scan
+            .references
+            .iter()
+            .map(|r| Reference {
+                file: path(&r.file),
+                ..r.clone()
+            })
+            .collect(),
+        files_scanned: scan.files_scanned,
+        files_parsed: scan.files_parsed,
+        syntax_errors: scan.syntax_errors.iter().map(|f| path(f)).collect(),
+        skipped: scan
+            .skipped
+            .iter()
+            .map(|s| Skipped {
+                file: path(&s.file),
+                ..s.clone()
+            })
+            .collect(),
+        errors: scan
+            .errors
+            .iter()
+            .map(|e| FileError {
+                file: path(&e.file),
+                ..e.clone()
+            })
+            .collect(),
+        modules_loaded: scan.modules_loaded,
+        stats: scan.stats.clone(),
+    }
+}
+
+/// `root_display`: the scanned folder as the user named it; `root`: the folder the scan's
+/// paths are relative to.
+pub fn json(
+    out: &mut dyn Write,
+    root_display: &str,
+    root: &Path,
+    scan: &ScanResult,
+) -> io::Result<()> {
+    let scan = &from_cwd(root, scan);
     let summary = serde_json::json!({
         "references": scan.references.len(),
         "flags": distinct_keys(&scan.references),
@@ -49,7 +121,7 @@ pub fn json(out: &mut dyn Write, root: &str, scan: &ScanResult) -> io::Result<()
     });
     let document = RefsDocument {
         version: JSON_VERSION,
-        root: root.to_string(),
+        root: root_display.to_string(),
         references: scan.references.clone(),
         summary: Some(summary),
     };
@@ -57,7 +129,8 @@ pub fn json(out: &mut dyn Write, root: &str, scan: &ScanResult) -> io::Result<()
     writeln!(out)
 }
 
-pub fn text(out: &mut dyn Write, scan: &ScanResult, quiet: bool) -> io::Result<()> {
+pub fn text(out: &mut dyn Write, root: &Path, scan: &ScanResult, quiet: bool) -> io::Result<()> {
+    let scan = &from_cwd(root, scan);
     let mut by_key: BTreeMap<&str, Vec<&Reference>> = BTreeMap::new();
     let mut dynamic = Vec::new();
     for reference in &scan.references {
