@@ -22,7 +22,7 @@ use serde::Serialize;
 use tree_sitter::QueryCursor;
 
 use crate::matcher::{find_references, CompiledQuery, Matcher, QueryError};
-use crate::parse::{parse, Lang, ALL};
+use crate::parse::{bare_jsx_ampersands_only, parse, Lang, ALL};
 use crate::prefilter::{in_set, Prefilter, WordSet};
 use crate::reference::Reference;
 use crate::resolve::{Module, Project};
@@ -65,6 +65,13 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
+/// A valid file the tree-sitter grammar rejects in part: where, the first time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct GrammarLimit {
+    pub file: String,
+    pub line: usize,
+}
+
 /// A file that could not be read: the answer is incomplete.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct FileError {
@@ -81,6 +88,9 @@ pub struct ScanResult {
     pub files_parsed: usize,
     /// Files whose syntax errors were skipped over (references in the valid parts are kept).
     pub syntax_errors: Vec<String>,
+    /// Valid files the grammar rejects in part (a bare `&` in JSX text), scanned like
+    /// files with syntax errors; not called broken.
+    pub grammar_limits: Vec<GrammarLimit>,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
     /// Files parsed only to follow an import.
@@ -194,6 +204,7 @@ pub fn scan_with_progress(
         result.files_parsed += usize::from(outcome.parsed);
         result.references.extend(outcome.references);
         result.syntax_errors.extend(outcome.syntax_error);
+        result.grammar_limits.extend(outcome.grammar_limit);
         stats.parse_cpu += outcome.parse_time;
         stats.match_cpu += outcome.match_time;
     }
@@ -202,6 +213,7 @@ pub fn scan_with_progress(
     result.references.sort();
     result.references.dedup();
     result.syntax_errors.sort();
+    result.grammar_limits.sort();
     result.skipped.sort();
     result.errors.sort();
     Ok(result)
@@ -323,6 +335,7 @@ struct Outcome {
     references: Vec<Reference>,
     parsed: bool,
     syntax_error: Option<String>,
+    grammar_limit: Option<GrammarLimit>,
     parse_time: Duration,
     /// Matching and resolving, imported modules parsed on the way included.
     match_time: Duration,
@@ -351,7 +364,17 @@ fn parse_and_match(
         return Outcome::default();
     };
     let parse_time = parsing.elapsed();
-    let syntax_error = tree.root_node().has_error().then(|| file.clone());
+    let mut syntax_error = tree.root_node().has_error().then(|| file.clone());
+    let grammar_limit = syntax_error
+        .as_ref()
+        .and_then(|_| bare_jsx_ampersands_only(&tree, source.as_bytes()))
+        .map(|line| GrammarLimit {
+            file: file.clone(),
+            line,
+        });
+    if grammar_limit.is_some() {
+        syntax_error = None;
+    }
     let module = Module::new(path, source, tree);
     let matching = Instant::now();
     let references = find_references(matcher, query, sdks, project, cursor, &module, &file);
@@ -359,6 +382,7 @@ fn parse_and_match(
         references,
         parsed: true,
         syntax_error,
+        grammar_limit,
         parse_time,
         match_time: matching.elapsed(),
     }

@@ -328,3 +328,38 @@ fn r14_stats_list_real_sdks_and_each_wrapper_once() {
         "{err}"
     );
 }
+
+/// Issue 14, item 11: a bare `&` in JSX text is valid JSX that the tree-sitter grammars
+/// reject; the note says so instead of calling the file broken.
+#[test]
+fn r14_a_bare_ampersand_in_jsx_text_is_no_syntax_error() {
+    let dir = repo(&[
+        (
+            "Nav.js",
+            b"import flagsmith from 'flagsmith';\nexport const Nav = () => (\n  <a>Sand & Gravel</a>\n);\nflagsmith.hasFeature('kept');\n",
+        ),
+        (
+            "Save.tsx",
+            b"import flagsmith from 'flagsmith';\nexport const Save = () => <b>Save & Continue</b>;\nflagsmith.hasFeature('also_kept');\n",
+        ),
+    ]);
+    let output = flaglint(dir.path(), &["refs"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("kept (1 reference)") && text.contains("also_kept (1 reference)"),
+        "{text}"
+    );
+    assert!(!text.contains("syntax errors"), "{text}");
+    assert!(
+        text.contains("note: Nav.js:3: a bare `&` in JSX text, valid JSX that the tree-sitter grammar rejects"),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&flaglint(dir.path(), &["refs", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(json["summary"]["syntax_errors"], serde_json::json!([]));
+    assert_eq!(
+        json["summary"]["grammar_limits"],
+        serde_json::json!([{"file": "Nav.js", "line": 3}, {"file": "Save.tsx", "line": 2}])
+    );
+}

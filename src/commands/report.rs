@@ -109,6 +109,14 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
                     crate::paths::from_cwd(root, file)
                 ));
             }
+            for limit in &result.grammar_limits {
+                notes.push(crate::reporters::refs::grammar_limit_note(
+                    &crate::scan::GrammarLimit {
+                        file: crate::paths::from_cwd(root, &limit.file),
+                        line: limit.line,
+                    },
+                ));
+            }
             Code {
                 description: format!(
                     "scan of {} ({}, {})",

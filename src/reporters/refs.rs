@@ -11,7 +11,8 @@
 //!                  "sdk": "flagsmith", "kind": "call" | "hook" | "member" | "jsx" | "default",
 //!                  "shape": "flagsmith.hasFeature()"}],
 //!  "summary": {"references": 1, "flags": 1, "dynamic": 0, "files_scanned": 10, "files_parsed": 2,
-//!              "syntax_errors": [], "skipped": [{"file": "web/big.js", "reason": "too-large", ...}],
+//!              "syntax_errors": [], "grammar_limits": [{"file": "web/Nav.jsx", "line": 3}],
+//!              "skipped": [{"file": "web/big.js", "reason": "too-large", ...}],
 //!              "errors": []}}
 //! ```
 //! Paths are relative to the working directory, as in every format, and `/`-separated;
@@ -28,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plural;
 use crate::reference::Reference;
-use crate::scan::{FileError, ScanResult, Skipped};
+use crate::scan::{FileError, GrammarLimit, ScanResult, Skipped};
 
 pub const JSON_VERSION: u32 = 2;
 /// The versions `report --refs` reads.
@@ -79,6 +80,14 @@ fn from_cwd(root: &Path, scan: &ScanResult) -> ScanResult {
         files_scanned: scan.files_scanned,
         files_parsed: scan.files_parsed,
         syntax_errors: scan.syntax_errors.iter().map(|f| path(f)).collect(),
+        grammar_limits: scan
+            .grammar_limits
+            .iter()
+            .map(|g| GrammarLimit {
+                file: path(&g.file),
+                ..g.clone()
+            })
+            .collect(),
         skipped: scan
             .skipped
             .iter()
@@ -116,6 +125,7 @@ pub fn json(
         "files_scanned": scan.files_scanned,
         "files_parsed": scan.files_parsed,
         "syntax_errors": scan.syntax_errors,
+        "grammar_limits": scan.grammar_limits,
         "skipped": scan.skipped,
         "errors": scan.errors,
     });
@@ -201,6 +211,9 @@ fn summary(out: &mut dyn Write, scan: &ScanResult) -> io::Result<()> {
             "note: {file}: syntax errors; references in the valid parts are listed"
         )?;
     }
+    for limit in &scan.grammar_limits {
+        writeln!(out, "note: {}", grammar_limit_note(limit))?;
+    }
     for skipped in &scan.skipped {
         let why = match &skipped.reason {
             crate::scan::SkipReason::TooLarge { bytes, limit } => {
@@ -212,6 +225,15 @@ fn summary(out: &mut dyn Write, scan: &ScanResult) -> io::Result<()> {
         writeln!(out, "note: skipped {}: {why}", skipped.file)?;
     }
     Ok(())
+}
+
+/// What a grammar limit means for the file, for notes.
+pub fn grammar_limit_note(limit: &GrammarLimit) -> String {
+    format!(
+        "{}:{}: a bare `&` in JSX text, valid JSX that the tree-sitter grammar rejects \
+         (tree-sitter-javascript#366); references in the rest of the file are listed",
+        limit.file, limit.line
+    )
 }
 
 fn distinct_keys(references: &[Reference]) -> usize {
