@@ -96,7 +96,11 @@ pub fn annotate(report: &mut Report, root: &Path, threads: usize) {
             .cloned();
     }
     if !failed.is_empty() {
-        let shown: Vec<&str> = failed.iter().take(3).map(String::as_str).collect();
+        let shown: Vec<String> = failed
+            .iter()
+            .take(3)
+            .map(|file| crate::paths::from_cwd(root, file))
+            .collect();
         let more = match failed.len() {
             n if n > 3 => format!(" and {} more", n - 3),
             _ => String::new(),

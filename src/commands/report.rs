@@ -145,6 +145,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let meta = model::Meta {
         flag_source: as_given(origin).to_string(),
         code_source: code.description.clone(),
+        // Merged documents' paths are already under their labels.
+        code_root: code.root.clone().unwrap_or_else(|| PathBuf::from(".")),
     };
     let mut report = model::build(&rule_context, &findings, &ignore, meta);
     report.notes.extend(code.notes.iter().cloned());
