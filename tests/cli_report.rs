@@ -466,3 +466,58 @@ fn r14_refs_documents_of_both_versions_merge_alike() {
         "{shared}"
     );
 }
+
+/// The `href`s of the HTML report's contents bar and the ids of its sections, in order.
+fn contents_and_sections(html: &str) -> (Vec<String>, Vec<String>) {
+    let nav = html
+        .split("<nav>")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    let hrefs = nav
+        .split("href=\"#")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    let ids = html
+        .split("<section id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    (hrefs, ids)
+}
+
+/// Issue 14, item 15: the contents bar lists the sections in the order the page has them.
+#[test]
+fn r14_html_contents_follow_the_page() {
+    let html = demo("html");
+    let (contents, sections) = contents_and_sections(&html);
+    assert_eq!(contents, sections, "{html}");
+    assert_eq!(sections[3], "undefined", "{sections:?}");
+    assert!(sections.contains(&"dynamic".to_string()), "{sections:?}");
+}
+
+/// Issue 14, item 15: a path in the Places column, the blame beside it and an e-mail
+/// address are each kept whole: they break between one another, never inside.
+#[test]
+fn r14_html_places_and_owners_break_only_between_items() {
+    let html = demo("html");
+    assert!(!html.contains("<wbr>"), "paths must not break at every /");
+    assert!(
+        html.contains("<span class=\"place\"><code>demo/src/components/Banner.tsx:7</code></span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"person\">ada@example.com</span>"),
+        "{html}"
+    );
+    for rule in [
+        ".place { white-space: nowrap; }",
+        ".person { white-space: nowrap; }",
+        ".who { color: var(--muted); white-space: nowrap; }",
+    ] {
+        assert!(html.contains(rule), "{rule}");
+    }
+}
