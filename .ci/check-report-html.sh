@@ -5,12 +5,14 @@
 #   .ci/check-report-html.sh [REPORT.html]
 #
 # Without an argument it builds flaglint and writes the demo's report first. Chromium comes
-# from Debian (`apt-get install -y chromium`) when it is not installed. The screenshot is
-# left at $SCREENSHOT (default /tmp/report.png) for a person to look at.
+# from Debian (`apt-get install -y chromium`) when it is not installed. The page is rendered
+# at 1400 and at 800 px wide; the screenshots are left for a person to look at in a new
+# folder of their own (mktemp; $SCREENSHOTS names another), whose path the script prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-screenshot=${SCREENSHOT:-/tmp/report.png}
+shots=${SCREENSHOTS:-$(mktemp -d "${TMPDIR:-/tmp}/flaglint-report.XXXXXX")}
+mkdir -p "$shots"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -59,12 +61,12 @@ TOML
     target/debug/flaglint report "$work/evil" --now 2026-11-25 --no-git --format html --output "$work/evil.html" || true
 fi
 
-render() { # render FILE.html SCREENSHOT.png -> stderr in $work/stderr.txt
+render() { # render FILE.html SCREENSHOT.png WIDTH -> stderr in $work/stderr.txt
     rm -f "$2"
     "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
         --user-data-dir="$(mktemp -d -p "$work")" --enable-logging=stderr --v=0 \
-        --screenshot="$2" --window-size=1280,2000 "file://$1" \
+        --screenshot="$2" --window-size="$3,2400" --hide-scrollbars "file://$1" \
         >"$work/stdout.txt" 2>"$work/stderr.txt" || {
         cat "$work/stderr.txt" >&2
         echo "FAIL: $browser exited with an error on $1" >&2
@@ -92,8 +94,11 @@ render() { # render FILE.html SCREENSHOT.png -> stderr in $work/stderr.txt
     echo "ok: $1 rendered without console errors ($2, $(wc -c <"$2") bytes)"
 }
 
-render "$report" "$screenshot"
+for width in 1400 800; do
+    render "$report" "$shots/report-$width.png" "$width"
+done
 if [ -f "$work/evil.html" ]; then
     # Injection would show as a console message (alert() in headless is logged) or a fetch of "x".
-    render "$work/evil.html" "${screenshot%.png}-escaping.png"
+    render "$work/evil.html" "$shots/report-escaping.png" 1400
 fi
+echo "screenshots to look at: $shots"

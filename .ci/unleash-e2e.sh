@@ -9,6 +9,11 @@
 #
 # Where shared/ is: $FLAGLINT_SHARED, else beside the repository (../shared from its root),
 # which is where CI puts its copy and where it is on a developer machine.
+#
+# Each run gets its own server: UNLEASH_HOME in a new mktemp folder, and free ports for
+# unleash-server and PostgreSQL, so that two runs on one machine cannot collide; the folder
+# is deleted afterwards. To reuse a server across runs, set UNLEASH_HOME (and the ports, if
+# not the defaults): a server already running there is used and left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,13 +28,31 @@ t0=$SECONDS
 # Build first, so the server does not sit idle while the test compiles.
 cargo test --locked --test provider_unleash --no-run
 
+# A port nothing listens on now, from the kernel.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+own_home=0
+if [ -z "${UNLEASH_HOME:-}" ]; then
+    own_home=1
+    UNLEASH_HOME=$(mktemp -d "${TMPDIR:-/tmp}/flaglint-unleash.XXXXXX")
+    UNLEASH_PORT=${UNLEASH_PORT:-$(free_port)}
+    UNLEASH_PG_PORT=${UNLEASH_PG_PORT:-$(free_port)}
+fi
+export UNLEASH_HOME UNLEASH_PORT UNLEASH_PG_PORT
+
 started_here=1
-if bash "$START" status >/dev/null 2>&1; then
+if [ "$own_home" = 0 ] && bash "$START" status >/dev/null 2>&1; then
     started_here=0
-    echo "unleash-e2e: unleash-server already running; leaving it running afterwards" >&2
+    echo "unleash-e2e: unleash-server already running in $UNLEASH_HOME; leaving it running afterwards" >&2
 fi
 stop() {
-    if [ "$started_here" = 1 ]; then bash "$START" stop || true; fi
+    if [ "$own_home" = 1 ]; then
+        bash "$START" purge || true     # stops both servers and deletes the folder
+    elif [ "$started_here" = 1 ]; then
+        bash "$START" stop || true
+    fi
 }
 trap stop EXIT
 

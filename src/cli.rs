@@ -79,3 +79,38 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => commands::init::run(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// README.md names every command and every option of each, so that none goes
+    /// undocumented (as `report`, `init`, `--no-git` and `--upload` once were).
+    #[test]
+    fn readme_documents_every_command_and_option() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(path).unwrap();
+        let mut command = Cli::command();
+        command.build();
+        let mut missing = Vec::new();
+        // clap's own `help` needs no section.
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("flaglint {}", sub.get_name());
+            if !readme.contains(&format!("### `{name}")) {
+                missing.push(format!("a section for `{name}`"));
+            }
+            for arg in sub.get_arguments() {
+                let Some(long) = arg.get_long() else { continue };
+                if matches!(long, "help" | "version") {
+                    continue;
+                }
+                if !readme.contains(&format!("--{long}")) {
+                    missing.push(format!("`--{long}` of `{name}`"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "README.md lacks {}", missing.join(", "));
+    }
+}

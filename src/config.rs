@@ -15,7 +15,8 @@ const DEFAULT_MAX_FILE_SIZE: u64 = 2 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    // `source` is the cause, which the error chain prints after this message.
+    #[error("cannot read {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -74,6 +75,7 @@ pub struct ServiceConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RulesConfig {
+    #[serde(deserialize_with = "days")]
     pub stale_after_days: Option<u32>,
     pub exempt_tags: Option<Vec<String>>,
     pub ignore: Vec<String>,
@@ -91,6 +93,29 @@ pub struct WrapperConfig {
     pub keys: BTreeMap<String, String>,
     pub prefix: Option<String>,
     pub sdk: Option<String>,
+}
+
+/// A number of days, with an error that says so: serde's own names the Rust type ("u32").
+fn days<'de, D>(deserializer: D) -> Result<Option<u32>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Days;
+    impl serde::de::Visitor<'_> for Days {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number of days, like `stale_after_days = 30`")
+        }
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<u32, E> {
+            u32::try_from(value)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(value), &self))
+        }
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<u32, E> {
+            u32::try_from(value)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+        }
+    }
+    deserializer.deserialize_u32(Days).map(Some)
 }
 
 impl Config {
@@ -124,7 +149,9 @@ impl Config {
                 path: path.to_owned(),
                 line,
                 column,
-                message: err.message().trim().replace('\n', ": "),
+                message: crate::suggest::unknown_key_message(
+                    &err.message().trim().replace('\n', ": "),
+                ),
             }
         })?;
         config.source = Some(path.to_owned());
@@ -224,6 +251,39 @@ mod tests {
             .to_string();
         assert!(err.starts_with("f.toml:3:1:"), "{err}");
         assert!(err.contains("includes"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_names_the_closest_key() {
+        let err = Config::parse("[service]\nprovder = \"unleash\"\n", Path::new("f.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("f.toml:2:1: unknown key `provder` (did you mean `provider`?)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_number_of_days_says_what_it_wants() {
+        let err = Config::parse(
+            "[rules]\nstale_after_days = \"thirty\"\n",
+            Path::new("f.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("f.toml:2:20: "), "{err}");
+        assert!(
+            err.contains("expected a whole number of days, like `stale_after_days = 30`"),
+            "{err}"
+        );
+        let err = Config::parse("[rules]\nstale_after_days = -3\n", Path::new("f.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a whole number of days"), "{err}");
+        let config =
+            Config::parse("[rules]\nstale_after_days = 45\n", Path::new("f.toml")).unwrap();
+        assert_eq!(config.rules.stale_after_days, Some(45));
     }
 
     /// The keys a table of `flaglint.toml` accepts, as the config types declare them: serde

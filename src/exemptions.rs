@@ -62,11 +62,10 @@ pub fn apply(
     findings: Vec<Finding>,
     severities: &BTreeMap<&'static str, Option<Severity>>,
     ignore: &GlobSet,
-    root: &Path,
+    mut lines: SourceLines,
     baseline: Option<&Baseline>,
 ) -> (Vec<Finding>, Suppressed) {
     let mut suppressed = Suppressed::default();
-    let mut lines = SourceLines::new(root);
     let mut kept = Vec::with_capacity(findings.len());
     for mut finding in findings {
         match severities.get(finding.rule) {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Everything one flag project holds, as one provider read it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FlagSet {
     /// Which service this came from: "flagsmith", "file", ...
     #[serde(default)]
@@ -37,6 +38,7 @@ pub struct FlagSet {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Flag {
     /// The key code uses to read the flag (Flagsmith: the feature name).
     pub key: String,
@@ -74,6 +76,7 @@ pub struct Flag {
 
 /// A flag's state in one environment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnvState {
     pub enabled: bool,
     /// The value served to everyone without an override (remote config), if any.

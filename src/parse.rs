@@ -71,6 +71,34 @@ pub fn parse(lang: Lang, source: &str) -> Option<Tree> {
     })
 }
 
+/// When every parse error in `tree` is a bare `&` in JSX text (`<a>Sand & Gravel</a>`), the
+/// line of the first. That is valid JSX (React renders the `&`), but the JavaScript and
+/// TSX grammars only take `&` there as the start of an entity like `&amp;`
+/// (tree-sitter/tree-sitter-javascript#366, tree-sitter/tree-sitter-typescript#366): the
+/// file is not broken, and saying so would send its authors looking for a mistake that
+/// is not there. The error covers the `&` and the rest of that text only.
+pub fn bare_jsx_ampersands_only(tree: &Tree, source: &[u8]) -> Option<usize> {
+    let mut first = None;
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.is_missing() {
+            return None;
+        }
+        if node.is_error() {
+            let in_jsx_text = node.parent().is_some_and(|p| p.kind() == "jsx_element");
+            if !in_jsx_text || source.get(node.start_byte()) != Some(&b'&') {
+                return None;
+            }
+            let line = node.start_position().row + 1;
+            first = Some(first.map_or(line, |f: usize| f.min(line)));
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor).filter(|c| c.has_error()));
+    }
+    first
+}
+
 /// A node's text; empty when it is not UTF-8 (it always is: sources are read as UTF-8).
 pub fn text<'s>(node: Node, source: &'s [u8]) -> &'s str {
     node.utf8_text(source).unwrap_or("")
@@ -131,6 +159,32 @@ pub fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_ampersands_in_jsx_text_are_told_from_syntax_errors() {
+        let check = |lang, text: &str| {
+            let tree = parse(lang, text).unwrap();
+            assert!(tree.root_node().has_error(), "{text}");
+            bare_jsx_ampersands_only(&tree, text.as_bytes())
+        };
+        for lang in [Lang::JavaScript, Lang::Tsx] {
+            assert_eq!(
+                check(lang, "const a = 1;\nconst b = <p>Sand & Gravel</p>;\n"),
+                Some(2)
+            );
+            assert_eq!(
+                check(
+                    lang,
+                    "const e = <p>\n  Save &\n  Continue <b>x</b> & more\n</p>;\n"
+                ),
+                Some(2)
+            );
+            // A real mistake, alone or beside a bare `&`.
+            assert_eq!(check(lang, "const = ;\n"), None);
+            assert_eq!(check(lang, "const b = <p>a & b</p>;\nconst = ;\n"), None);
+            assert_eq!(check(lang, "const c = <p>{a &}</p>;\n"), None);
+        }
+    }
 
     #[test]
     fn picks_grammar_by_extension() {

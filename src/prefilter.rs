@@ -4,9 +4,11 @@
 //! never parsed. This is what lets flaglint keep pace with ripgrep: most files in a
 //! repository are read once and dropped.
 //!
-//! The same pass notes which SDK packages a file names in a string (`from "flagsmith"`,
-//! `require('flagsmith/react')`): an SDK no file imports cannot be read anywhere, so the
-//! scan can leave its queries out altogether.
+//! The same pass notes which SDK packages a file imports (`from "flagsmith"`,
+//! `require('flagsmith/react')`, `import('flags')`): an SDK no file imports and no
+//! package.json depends on ([`Prefilter::manifest`]) cannot be read anywhere, so the scan
+//! can leave its queries out altogether. A string that merely spells a package name
+//! (`{ dataKey: 'flags' }`) is not an import.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
@@ -82,6 +84,8 @@ struct Word {
 pub struct Prefilter {
     automaton: Option<AhoCorasick>,
     words: Vec<Word>,
+    /// Each package name with the SDKs that list it, for package.json dependencies.
+    packages: Vec<(String, u64)>,
 }
 
 /// A character that continues a JS identifier.
@@ -89,11 +93,40 @@ fn is_identifier_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }
 
+/// The non-empty package names, each with its SDK set.
+fn packages_of(packages: &[(String, u64)]) -> impl Iterator<Item = (&str, u64)> {
+    packages
+        .iter()
+        .filter(|(p, _)| !p.is_empty())
+        .map(|(p, owners)| (p.as_str(), *owners))
+}
+
+/// Whether a string starting right after `before` is a module specifier: it follows
+/// `from`, `import`, or `require(` / `import(`, whitespace allowed between.
+fn is_module_specifier(before: &[u8]) -> bool {
+    let before = before.trim_ascii_end();
+    let (before, words): (&[u8], &[&[u8]]) = match before.strip_suffix(b"(") {
+        Some(call) => (call.trim_ascii_end(), &[b"require", b"import"]),
+        None => (before, &[b"from", b"import"]),
+    };
+    words.iter().any(|word| {
+        before.strip_suffix(*word).is_some_and(|rest| {
+            // A whole word, not a method (`x.from(`) or a longer name (`reimport(`).
+            rest.last()
+                .is_none_or(|b| !is_identifier_byte(*b) && *b != b'.')
+        })
+    })
+}
+
 impl Prefilter {
     /// `triggers` and `packages`: each word with the indices of the SDKs that list it.
     pub fn new(triggers: &[(String, Vec<usize>)], packages: &[(String, Vec<usize>)]) -> Prefilter {
         let mut patterns = Vec::new();
         let mut words = Vec::new();
+        let packages: Vec<(String, u64)> = packages
+            .iter()
+            .map(|(package, sdks)| (package.clone(), sdk_set(sdks.iter().copied())))
+            .collect();
         for (index, (word, sdks)) in triggers.iter().enumerate() {
             if word.is_empty() {
                 continue;
@@ -109,11 +142,11 @@ impl Prefilter {
                 kind: WordKind::Trigger { index, start, end },
             });
         }
-        for (package, sdks) in packages.iter().filter(|(p, _)| !p.is_empty()) {
+        for (package, owners) in packages_of(&packages) {
             for quote in ['\'', '"', '`'] {
                 patterns.push(format!("{quote}{package}"));
                 words.push(Word {
-                    owners: sdk_set(sdks.iter().copied()),
+                    owners,
                     kind: WordKind::Package,
                 });
             }
@@ -124,7 +157,36 @@ impl Prefilter {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .ok();
-        Prefilter { automaton, words }
+        Prefilter {
+            automaton,
+            words,
+            packages,
+        }
+    }
+
+    /// The SDKs whose packages a package.json lists in its dependencies (of any kind);
+    /// its other strings (`"files": ["flags"]`, scripts) name no dependency.
+    pub fn manifest(&self, manifest: &[u8]) -> u64 {
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(manifest) else {
+            return 0;
+        };
+        let mut set = 0;
+        for field in [
+            "dependencies",
+            "devDependencies",
+            "peerDependencies",
+            "optionalDependencies",
+        ] {
+            let Some(dependencies) = json.get(field).and_then(|d| d.as_object()) else {
+                continue;
+            };
+            for (package, owners) in &self.packages {
+                if dependencies.contains_key(package) {
+                    set |= owners;
+                }
+            }
+        }
+        set
     }
 
     /// The SDKs whose trigger words and packages occur in `haystack`.
@@ -149,7 +211,9 @@ impl Prefilter {
                     hits.words.insert(index);
                 }
                 WordKind::Package => {
-                    if matches!(after, Some(b'\'' | b'"' | b'`' | b'/')) {
+                    if matches!(after, Some(b'\'' | b'"' | b'`' | b'/'))
+                        && is_module_specifier(&haystack[..found.start()])
+                    {
                         hits.packages |= word.owners;
                     }
                 }
@@ -243,5 +307,56 @@ mod tests {
         assert_eq!(packages(b"import x from 'flagsmith-helpers'"), 0);
         assert_eq!(packages(b"// we use flagsmith here"), 0);
         assert_eq!(filter.scan(b"flagsmith.hasFeature('x')").triggers, 0b01);
+    }
+
+    /// Issue 14, item 10: a string that spells a package is not an import of it.
+    #[test]
+    fn package_names_count_only_after_import_from_or_require() {
+        let filter = Prefilter::new(&[], &[("flags".into(), vec![0])]);
+        let packages = |text: &[u8]| filter.scan(text).packages;
+        for import in [
+            &b"import { flag } from 'flags/next';"[..],
+            b"import {\n  flag,\n} from\n  \"flags\"",
+            b"import 'flags';",
+            b"export * from 'flags';",
+            b"const { flag } = require( 'flags' );",
+            b"const m = await import('flags');",
+            b"import x = require('flags');",
+        ] {
+            assert_eq!(packages(import), 0b1, "{}", String::from_utf8_lossy(import));
+        }
+        for other in [
+            &b"const options = { dataKey: 'flags' };"[..],
+            b"t('flags')",
+            b"const fromFlags = 'flags';",
+            b"reimport('flags')",
+            b"x.from('flags')",
+        ] {
+            assert_eq!(packages(other), 0, "{}", String::from_utf8_lossy(other));
+        }
+    }
+
+    /// Only the dependency lists of a package.json name the SDKs it uses.
+    #[test]
+    fn manifests_count_their_dependencies_only() {
+        let filter = Prefilter::new(
+            &[],
+            &[("flags".into(), vec![0]), ("flagsmith".into(), vec![1])],
+        );
+        assert_eq!(
+            filter.manifest(br#"{"name": "app", "files": ["flags"], "scripts": {"x": "flags"}}"#),
+            0
+        );
+        assert_eq!(
+            filter.manifest(
+                br#"{"dependencies": {"flagsmith": "^9"}, "devDependencies": {"flags": "1"}}"#
+            ),
+            0b11
+        );
+        assert_eq!(
+            filter.manifest(br#"{"peerDependencies": {"flagsmith-nodejs": "1"}}"#),
+            0
+        );
+        assert_eq!(filter.manifest(b"not json"), 0);
     }
 }

@@ -25,11 +25,11 @@ use crate::matcher::helpers::{
     find_helper_calls, find_map_helpers, name_seeds, Helper, HelperId, HelperTable, MapHelper,
 };
 use crate::matcher::{find_references, Aliases, CompiledQuery, Found, Matcher, QueryError};
-use crate::parse::{parse, Lang, ALL};
+use crate::parse::{bare_jsx_ampersands_only, parse, Lang, ALL};
 use crate::prefilter::{in_set, Prefilter, WordSet};
 use crate::reference::Reference;
 use crate::resolve::{Module, Project};
-use crate::walk::{read_at_most, walker, FileFilter, WalkError};
+use crate::walk::{read_at_most, walker, FileFilter, Files, WalkError};
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -40,6 +40,8 @@ pub struct ScanOptions {
     pub threads: usize,
     pub filter: FileFilter,
     pub max_file_size: u64,
+    /// The working tree, or git's index (`check --staged`).
+    pub files: Files,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,13 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
+/// A valid file the tree-sitter grammar rejects in part: where, the first time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct GrammarLimit {
+    pub file: String,
+    pub line: usize,
+}
+
 /// A file that could not be read: the answer is incomplete.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct FileError {
@@ -84,6 +93,9 @@ pub struct ScanResult {
     pub files_parsed: usize,
     /// Files whose syntax errors were skipped over (references in the valid parts are kept).
     pub syntax_errors: Vec<String>,
+    /// Valid files the grammar rejects in part (a bare `&` in JSX text), scanned like
+    /// files with syntax errors; not called broken.
+    pub grammar_limits: Vec<GrammarLimit>,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
     /// Files parsed only to follow an import.
@@ -105,8 +117,10 @@ pub struct ScanStats {
     pub bytes_read: u64,
     /// Files with a trigger word of an SDK in use.
     pub candidates: usize,
-    /// The SDKs (and wrappers) some file imports or that need no import.
+    /// The SDKs some file imports or some package.json depends on, each once.
     pub sdks_in_use: Vec<String>,
+    /// The `[[wrappers]]` (which need no import), each once by the name it calls.
+    pub wrappers_in_use: Vec<String>,
     /// Patterns compiled, per grammar (javascript, typescript, tsx).
     pub patterns: [usize; 3],
     /// Wall time of stage 1: walk, read, prefilter.
@@ -174,10 +188,8 @@ pub fn scan_with_progress(
     let mut stats = ScanStats {
         bytes_read: walked.bytes_read,
         candidates: candidates.len(),
-        sdks_in_use: (0..matcher.sdks.len())
-            .filter(|&sdk| in_set(reachable, sdk))
-            .map(|sdk| matcher.sdks[sdk].name.clone())
-            .collect(),
+        sdks_in_use: in_use(matcher, reachable, false),
+        wrappers_in_use: in_use(matcher, reachable, true),
         walk: started.elapsed(),
         ..ScanStats::default()
     };
@@ -201,7 +213,9 @@ pub fn scan_with_progress(
                 .map(move |global| (global.clone(), spec.packages.clone()))
         })
         .collect();
-    let project = Project::new(options.max_file_size).with_globals(globals);
+    let project = Project::new(options.max_file_size)
+        .reading(options.files.clone())
+        .with_globals(globals);
     let outcomes = pool.install(|| -> Result<Vec<Outcome>, ScanError> {
         let compiling = Instant::now();
         let queries = compile_queries(matcher, &candidates)?;
@@ -288,9 +302,30 @@ pub fn scan_with_progress(
     result.syntax_errors.sort();
     result.syntax_errors.dedup();
     result.syntax_errors.sort();
+    result.grammar_limits.sort();
     result.skipped.sort();
     result.errors.sort();
     Ok(result)
+}
+
+/// The names of the SDKs, or of the wrappers, in `reachable`, each once in matcher order.
+/// A wrapper is named by its trigger word (`isFeatureEnabled` for `$_.isFeatureEnabled($KEY)`
+/// and `isFeatureEnabled($KEY)` alike): they all share the SDK name "custom".
+fn in_use(matcher: &Matcher, reachable: u64, wrappers: bool) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (index, spec) in matcher.sdks.iter().enumerate() {
+        if !in_set(reachable, index) || spec.wrapper.is_some() != wrappers {
+            continue;
+        }
+        let name = match (wrappers, spec.triggers.first()) {
+            (true, Some(trigger)) => trigger,
+            _ => &spec.name,
+        };
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
 }
 
 /// Helpers of helpers are looked for this many rounds deep at most: a chain longer than
@@ -318,6 +353,7 @@ impl Inference {
         result.files_parsed += usize::from(outcome.parsed);
         result.references.extend(outcome.references);
         result.syntax_errors.extend(outcome.syntax_error);
+        result.grammar_limits.extend(outcome.grammar_limit);
         result.skipped.extend(outcome.skipped);
         result.errors.extend(outcome.error);
         for id in outcome.called {
@@ -444,7 +480,9 @@ impl<'a> Round<'a> {
         let module = match project.parsed(&walked.path) {
             Some(module) => module,
             None => {
-                let bytes = read_at_most(&walked.path, options.max_file_size)
+                let bytes = options
+                    .files
+                    .read_at_most(&walked.path, options.max_file_size)
                     .ok()?
                     .ok()?;
                 if !mentions_any(&bytes, &self.names) && !mentions_any(&bytes, &self.map_names) {
@@ -468,7 +506,8 @@ impl<'a> Round<'a> {
                 let tree = parse(walked.lang, &source)?;
                 outcome.parse_time = parsing.elapsed();
                 outcome.parsed = true;
-                outcome.syntax_error = tree.root_node().has_error().then(|| walked.file.clone());
+                (outcome.syntax_error, outcome.grammar_limit) =
+                    syntax_notes(&tree, source.as_bytes(), &walked.file);
                 project.adopt(Module::new(walked.path.clone(), source, tree))
             }
         };
@@ -642,7 +681,7 @@ fn manifests_above(paths: &[PathBuf], prefilter: &Prefilter) -> u64 {
     folders
         .iter()
         .filter_map(|folder| std::fs::read(folder.join("package.json")).ok())
-        .fold(0, |set, manifest| set | prefilter.scan(&manifest).packages)
+        .fold(0, |set, manifest| set | prefilter.manifest(&manifest))
 }
 
 /// One query per grammar for the SDKs its files need, compiled side by side.
@@ -680,9 +719,32 @@ struct Outcome {
     error: Option<FileError>,
     parsed: bool,
     syntax_error: Option<String>,
+    grammar_limit: Option<GrammarLimit>,
     parse_time: Duration,
     /// Matching and resolving, imported modules parsed on the way included.
     match_time: Duration,
+}
+
+/// A file with syntax errors, or (when its only errors are a bare `&` in JSX text, valid
+/// JSX the grammar rejects) a grammar limit: either way its valid parts are scanned.
+fn syntax_notes(
+    tree: &tree_sitter::Tree,
+    source: &[u8],
+    file: &str,
+) -> (Option<String>, Option<GrammarLimit>) {
+    if !tree.root_node().has_error() {
+        return (None, None);
+    }
+    match bare_jsx_ampersands_only(tree, source) {
+        Some(line) => (
+            None,
+            Some(GrammarLimit {
+                file: file.to_string(),
+                line,
+            }),
+        ),
+        None => (Some(file.to_string()), None),
+    }
 }
 
 fn parse_and_match(
@@ -709,7 +771,7 @@ fn parse_and_match(
         return Outcome::default();
     };
     let parse_time = parsing.elapsed();
-    let syntax_error = tree.root_node().has_error().then(|| file.clone());
+    let (syntax_error, grammar_limit) = syntax_notes(&tree, source.as_bytes(), &file);
     let module = project.adopt(Module::new(path, source, tree));
     let matching = Instant::now();
     let found = find_references(
@@ -728,6 +790,7 @@ fn parse_and_match(
     let mut outcome = Outcome {
         parsed: true,
         syntax_error,
+        grammar_limit,
         parse_time,
         case_off,
         ..Outcome::default()
@@ -820,7 +883,7 @@ impl ParallelVisitor for FileVisitor<'_> {
             self.prefilter_file(entry.path(), &relative, lang);
         } else if entry.file_name() == "package.json" {
             if let Ok(manifest) = std::fs::read(entry.path()) {
-                self.local.imported |= self.prefilter.scan(&manifest).packages;
+                self.local.imported |= self.prefilter.manifest(&manifest);
             }
         } else if is_html(entry.path()) {
             self.local.script_tags |= self.script_tags(entry.path());
@@ -859,7 +922,7 @@ impl FileVisitor<'_> {
         self.local.result.files_scanned += 1;
         self.progress.inc(1);
         let limit = self.options.max_file_size;
-        let bytes = match read_at_most(path, limit) {
+        let bytes = match self.options.files.read_at_most(path, limit) {
             Ok(Ok(bytes)) => bytes,
             Ok(Err(bytes)) => {
                 self.local.result.skipped.push(Skipped {

@@ -101,7 +101,8 @@ impl SourcePlan {
     /// What `--offline` would read instead of the service, for a message about a service
     /// that did not answer.
     pub fn offline_hint(&self, now: Timestamp) -> String {
-        let path = shown(&self.snapshot);
+        let path = crate::paths::relative_to_cwd(&self.snapshot);
+        let path = path.display();
         match read_snapshot(&self.snapshot) {
             Ok(flags) => match flags.fetched_at {
                 Some(fetched) => format!(
@@ -196,20 +197,6 @@ pub fn load_flags(
     };
     plan.select_environments(&mut flags)?;
     Ok((flags, origin))
-}
-
-/// A path as the user would write it: relative to the current folder when inside it.
-fn shown(path: &Path) -> String {
-    let Ok(cwd) = std::env::current_dir() else {
-        return path.display().to_string();
-    };
-    let canonical = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
-    [cwd, canonical]
-        .iter()
-        .find_map(|dir| path.strip_prefix(dir).ok())
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }
 
 /// The longest `[service] timeout` or `deadline`: longer is a typo, and far longer would
@@ -353,28 +340,175 @@ pub fn live_source(plan: &SourcePlan, config: &Config) -> Result<Box<dyn FlagSou
 }
 
 /// A hand-written flags file: TOML (`.toml`) or JSON, in the snapshot's shape.
+///
+/// As strict as `flaglint.toml`: a mistyped key, an environment table that names no
+/// declared environment, or an unknown provider is an error with its line and column,
+/// because each would otherwise make findings vanish without a word (`archvied = true`
+/// drops the archived-flag finding, `[flags.environments.Stagng]` the stale-flag ones).
+/// Snapshots are read the same way: flaglint writes them, so a key it does not know
+/// means another version wrote it, and `flaglint pull` writing it again is the fix.
 pub fn read_flags_file(path: &Path) -> Result<FlagSet> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the flags file {}", path.display()))?;
-    let mut flags: FlagSet = if path.extension().is_some_and(|e| e == "toml") {
+    let toml = path.extension().is_some_and(|e| e == "toml");
+    let at = |offset: usize, message: String| {
+        let (line, column) = crate::config::line_column(&text, offset);
+        anyhow::anyhow!("{}:{line}:{column}: {message}", path.display())
+    };
+    let mut flags: FlagSet = if toml {
         toml::from_str(&text).map_err(|err| {
-            let offset = err.span().map_or(0, |s| s.start);
-            let (line, column) = crate::config::line_column(&text, offset);
-            anyhow::anyhow!(
-                "{}:{line}:{column}: {}",
-                path.display(),
-                err.message().trim().replace('\n', ": ")
+            let message = err.message().trim().replace('\n', ": ");
+            at(
+                err.span().map_or(0, |s| s.start),
+                crate::suggest::unknown_key_message(&message),
             )
         })?
     } else {
         serde_json::from_str(&text).map_err(|err| {
-            anyhow::anyhow!("{}:{}:{}: {err}", path.display(), err.line(), err.column())
+            let offset = json_error_offset(&text, &err);
+            let full = err.to_string();
+            let message = full
+                .rsplit_once(" at line ")
+                .map_or(full.as_str(), |(m, _)| m);
+            at(offset, crate::suggest::unknown_key_message(message))
         })?
     };
+    let places = Places::of(&text, toml);
+    if !flags.provider.is_empty() && !PROVIDERS.contains(&flags.provider.as_str()) {
+        return Err(at(
+            places.provider.unwrap_or(0),
+            format!(
+                "unknown provider {:?}{}; use one of {}",
+                flags.provider,
+                crate::suggest::did_you_mean(&flags.provider, PROVIDERS.iter().copied()),
+                PROVIDERS.join(", ")
+            ),
+        ));
+    }
+    if !flags.environments.is_empty() {
+        let declared = || flags.environments.iter().map(String::as_str);
+        for (index, flag) in flags.flags.iter().enumerate() {
+            for name in flag.environments.keys() {
+                if flags.environments.contains(name) {
+                    continue;
+                }
+                return Err(at(
+                    places.environment(index, name).unwrap_or(0),
+                    format!(
+                        "environment `{name}` of flag `{}` is not declared{}: `environments` lists {}",
+                        flag.key,
+                        crate::suggest::did_you_mean(name, declared()),
+                        flags.environments.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     if flags.provider.is_empty() {
         flags.provider = "file".to_string();
     }
     Ok(flags)
+}
+
+/// Where a JSON error is: at the start of the key it names (serde_json stops after it).
+fn json_error_offset(text: &str, err: &serde_json::Error) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(err.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let offset = (line_start + err.column().saturating_sub(1)).min(text.len());
+    let key = err
+        .to_string()
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(key, _)| format!("\"{key}\""));
+    // The column is that of the key's closing quote.
+    let end = (offset + 1).min(text.len());
+    key.and_then(|key| text.get(..end)?.rfind(&key))
+        .unwrap_or(offset)
+}
+
+/// Where the provider and each flag's environment tables are written in a flags file, for
+/// errors about their names. TOML keeps spans; JSON has none, so there it is the first
+/// place the name is written as a key (`"Stagng": {`) or as the provider's value.
+struct Places {
+    provider: Option<usize>,
+    /// Per flag, the environment names with their offsets (TOML only).
+    environments: Option<Vec<Vec<(String, usize)>>>,
+    json: String,
+}
+
+impl Places {
+    fn of(text: &str, toml: bool) -> Places {
+        #[derive(serde::Deserialize)]
+        struct FileSpans {
+            provider: Option<toml::Spanned<String>>,
+            #[serde(default)]
+            flags: Vec<FlagSpans>,
+        }
+        #[derive(serde::Deserialize)]
+        struct FlagSpans {
+            #[serde(default)]
+            environments: std::collections::BTreeMap<toml::Spanned<String>, serde::de::IgnoredAny>,
+        }
+        if !toml {
+            return Places {
+                provider: json_key(text, "provider").and_then(|after| {
+                    let value = text[after..].find('"')? + after;
+                    text[after..value]
+                        .trim_start()
+                        .starts_with(':')
+                        .then_some(value)
+                }),
+                environments: None,
+                json: text.to_string(),
+            };
+        }
+        let spans: Option<FileSpans> = toml::from_str(text).ok();
+        Places {
+            provider: spans
+                .as_ref()
+                .and_then(|s| s.provider.as_ref())
+                .map(|p| p.span().start),
+            environments: spans.map(|s| {
+                s.flags
+                    .into_iter()
+                    .map(|flag| {
+                        flag.environments
+                            .into_keys()
+                            .map(|name| (name.get_ref().clone(), name.span().start))
+                            .collect()
+                    })
+                    .collect()
+            }),
+            json: String::new(),
+        }
+    }
+
+    fn environment(&self, flag: usize, name: &str) -> Option<usize> {
+        match &self.environments {
+            Some(flags) => flags
+                .get(flag)?
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, offset)| *offset),
+            None => {
+                let quoted = serde_json::to_string(name).ok()?;
+                let after = json_key(&self.json, name)?;
+                Some(after - quoted.len())
+            }
+        }
+    }
+}
+
+/// The offset just past the first `"name"` written as a JSON key (a `:` follows).
+fn json_key(text: &str, name: &str) -> Option<usize> {
+    let quoted = serde_json::to_string(name).ok()?;
+    text.match_indices(&quoted).find_map(|(at, _)| {
+        let after = at + quoted.len();
+        text[after..].trim_start().starts_with(':').then_some(after)
+    })
 }
 
 pub fn read_snapshot(path: &Path) -> Result<FlagSet> {
@@ -503,6 +637,102 @@ mod tests {
         let flags = read_flags_file(&path).unwrap();
         assert_eq!(flags.provider, "file");
         assert!(flags.flags[0].environments["prod"].enabled);
+    }
+
+    /// The error reading `text` as the flags file `name`.
+    fn flags_file_error(name: &str, text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let err = read_flags_file(&path).unwrap_err();
+        format!("{err:#}").replace(&dir.path().display().to_string(), "<dir>")
+    }
+
+    const TOML_FLAGS: &str = "provider = \"flagsmith\"\nenvironments = [\"Staging\", \"Production\"]\n\n[[flags]]\nkey = \"old_search\"\n";
+
+    #[test]
+    fn unknown_keys_in_a_flags_file_name_the_key_and_the_closest_one() {
+        let err = flags_file_error("flags.toml", &format!("{TOML_FLAGS}archvied = true\n"));
+        assert!(
+            err.starts_with(
+                "<dir>/flags.toml:6:1: unknown key `archvied` (did you mean `archived`?)"
+            ),
+            "{err}"
+        );
+        let err = flags_file_error(
+            "flags.toml",
+            &format!("{TOML_FLAGS}[flags.environments.Staging]\nenabeld = true\n"),
+        );
+        assert!(
+            err.starts_with(
+                "<dir>/flags.toml:7:1: unknown key `enabeld` (did you mean `enabled`?)"
+            ),
+            "{err}"
+        );
+        let err = flags_file_error(
+            "flags.json",
+            "{\"flags\": [\n  {\"key\": \"old_search\", \"archvied\": true}]}",
+        );
+        assert!(
+            err.starts_with(
+                "<dir>/flags.json:2:25: unknown key `archvied` (did you mean `archived`?)"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn environment_tables_must_name_a_declared_environment() {
+        let err = flags_file_error(
+            "flags.toml",
+            &format!("{TOML_FLAGS}[flags.environments.Stagng]\nenabled = true\n"),
+        );
+        assert!(
+            err.starts_with("<dir>/flags.toml:6:21: environment `Stagng` of flag `old_search` is not declared (did you mean `Staging`?)"),
+            "{err}"
+        );
+        assert!(err.contains("Staging, Production"), "{err}");
+        let err = flags_file_error(
+            "flags.json",
+            "{\"environments\": [\"Staging\"],\n \"flags\": [{\"key\": \"a\",\n  \"environments\": {\"Stagng\": {\"enabled\": true}}}]}",
+        );
+        assert!(
+            err.starts_with("<dir>/flags.json:3:20: environment `Stagng` of flag `a` is not declared (did you mean `Staging`?)"),
+            "{err}"
+        );
+        // Without a declared list, the tables declare the environments.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flags.toml");
+        std::fs::write(
+            &path,
+            "[[flags]]\nkey = \"a\"\n[flags.environments.qa]\nenabled = true\n",
+        )
+        .unwrap();
+        assert_eq!(
+            read_flags_file(&path).unwrap().flags[0].environments.len(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_provider_of_a_flags_file_must_be_known() {
+        let err = flags_file_error("flags.toml", "provider = \"flagsmit\"\n");
+        assert!(
+            err.starts_with(
+                "<dir>/flags.toml:1:12: unknown provider \"flagsmit\" (did you mean `flagsmith`?)"
+            ),
+            "{err}"
+        );
+        let err = flags_file_error(
+            "flags.json",
+            "{\"project\": \"x\",\n \"provider\": \"flagsmit\"}",
+        );
+        assert!(
+            err.starts_with(
+                "<dir>/flags.json:2:14: unknown provider \"flagsmit\" (did you mean `flagsmith`?)"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -109,6 +109,26 @@ fn glob_set<'a>(globs: impl Iterator<Item = &'a str>) -> Result<GlobSet, WalkErr
     })
 }
 
+/// Where the scan reads files from: the working tree, or git's index for `check --staged`
+/// (what is about to be committed, whatever the working copy holds now). Imported modules
+/// are read from the same place as the files that import them.
+#[derive(Clone, Default)]
+pub enum Files {
+    #[default]
+    WorkTree,
+    Index(std::sync::Arc<crate::git::Index>),
+}
+
+impl Files {
+    /// The file's bytes, or `Err(size)` when they are larger than `limit`.
+    pub fn read_at_most(&self, path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+        match self {
+            Files::WorkTree => read_at_most(path, limit),
+            Files::Index(index) => index.read_at_most(path, limit),
+        }
+    }
+}
+
 /// The file's bytes, or `Err(size)` when it is larger than `limit`. The size comes from
 /// the open file, so there is no separate lookup by path.
 pub fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Result<Vec<u8>, u64>> {

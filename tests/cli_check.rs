@@ -582,3 +582,266 @@ fn staged_keeps_the_include_and_exclude_globs() {
         rules_found(&output)
     );
 }
+
+/// Issue 14, item 1: a typo in the flags file used to make findings vanish.
+#[test]
+fn r14_flags_file_typos_stop_the_check() {
+    let dir = demo();
+    let flags = dir.path().join("flags.toml");
+    let text = std::fs::read_to_string(&flags).unwrap();
+    std::fs::write(
+        &flags,
+        text.replacen(
+            "[flags.environments.Staging]",
+            "[flags.environments.Stagng]",
+            1,
+        ),
+    )
+    .unwrap();
+    let output = check(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("flags.toml:13:21: environment `Stagng` of flag `new_checkout` is not declared (did you mean `Staging`?)"),
+        "{err}"
+    );
+}
+
+/// Issue 14, item 12: the OS reason once, not twice.
+#[test]
+fn r14_missing_config_file_says_why_once() {
+    let dir = demo();
+    let output = check(dir.path(), &["--config", "nosuch.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    assert!(err.starts_with("error: cannot read nosuch.toml: "), "{err}");
+}
+
+/// Issue 14, item 12: with the service down and the snapshot past `cache_ttl`, say that
+/// the snapshot is there and `--offline` would use it.
+#[test]
+fn r14_service_down_with_an_expired_snapshot_points_at_offline() {
+    let dir = flagsmith_repo("http://127.0.0.1:9/api/v1/");
+    write(
+        dir.path(),
+        ".flaglint/snapshot.json",
+        r#"{"provider": "flagsmith", "project": "Web App", "environments": ["Production"],
+            "fetched_at": "2026-11-20T10:00:00Z", "flags": []}"#,
+    );
+    let output = flaglint_with(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", API_KEY)]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("the snapshot .flaglint/snapshot.json is ")
+            && err
+                .contains("(from 2026-11-20 10:00 UTC): `--offline` reads it without the service"),
+        "{err}"
+    );
+    // Without a snapshot, `--offline` cannot help: it says so.
+    std::fs::remove_file(dir.path().join(".flaglint/snapshot.json")).unwrap();
+    let output = flaglint_with(dir.path(), &["check"], &[("FLAGSMITH_API_KEY", API_KEY)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("there is no snapshot yet (.flaglint/snapshot.json), so `--offline` has nothing to read"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Issue 14, item 9: `--quiet` prints the results only, as `--help` says.
+#[test]
+fn r14_quiet_prints_results_only() {
+    let dir = demo();
+    let full = stdout(&check(dir.path(), &[]));
+    let quiet = check(dir.path(), &["-q"]);
+    assert_eq!(quiet.status.code(), Some(1));
+    let text = stdout(&quiet);
+    assert!(text.starts_with("error[archived-flag]"), "{text}");
+    assert!(!text.contains("checked against"), "{text}");
+    // Everything but the summary line.
+    let summary = full.lines().last().unwrap();
+    assert!(summary.contains("checked against"), "{full}");
+    assert_eq!(text, full.replace(&format!("{summary}\n"), ""));
+    let github = stdout(&check(dir.path(), &["-q", "--format", "github"]));
+    assert!(github.lines().all(|l| l.starts_with("::")), "{github}");
+}
+
+/// Issue 14, item 3: a scan of some files cannot know that a flag is unused.
+#[test]
+fn r14_explicit_files_leave_out_unused_flag() {
+    let dir = demo();
+    let output = check(
+        dir.path(),
+        &["src/components/Banner.tsx", "--format", "json"],
+    );
+    let found = rules_found(&output);
+    assert!(
+        found.contains(&"archived-flag old_search".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.starts_with("unused-flag")),
+        "{found:?}"
+    );
+    // A folder is the whole code: there it stays on.
+    let output = check(dir.path(), &["src", "--format", "json"]);
+    assert!(
+        rules_found(&output).contains(&"unused-flag beta_dashboard".to_string()),
+        "{:?}",
+        rules_found(&output)
+    );
+}
+
+/// Issue 14, item 4: the config is looked for from a file's own folder up, as from a folder.
+#[test]
+fn r14_config_is_found_from_the_files_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("demo"),
+        &parent.path().join("demo"),
+    );
+    let output = check(
+        parent.path(),
+        &["demo/src/components/Banner.tsx", "--format", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        rules_found(&output).contains(&"archived-flag old_search".to_string()),
+        "{:?}",
+        rules_found(&output)
+    );
+}
+
+/// Issue 14, item 2: `--staged` judges what is being committed, the staged blobs, and
+/// follows imports into staged modules too, whatever the working copy holds now.
+#[test]
+fn r14_staged_reads_the_index_not_the_working_tree() {
+    let dir = demo_repo();
+    write(
+        dir.path(),
+        "src/keys.ts",
+        "export const STAGED_KEY = 'staged_import';\n",
+    );
+    write(
+        dir.path(),
+        "src/typo.ts",
+        "import flagsmith from 'flagsmith';\nimport { STAGED_KEY } from './keys';\n\
+         flagsmith.hasFeature('staged_typo');\nflagsmith.hasFeature(STAGED_KEY);\n\
+         flagsmith.hasFeature('accepted'); // flaglint-ignore\n",
+    );
+    git(dir.path(), &["add", "src/typo.ts", "src/keys.ts"]);
+    // The working copy moves on after staging.
+    write(
+        dir.path(),
+        "src/keys.ts",
+        "export const STAGED_KEY = 'worktree_import';\n",
+    );
+    write(
+        dir.path(),
+        "src/typo.ts",
+        "import flagsmith from 'flagsmith';\nimport { STAGED_KEY } from './keys';\n\
+         flagsmith.hasFeature('worktree_other');\nflagsmith.hasFeature(STAGED_KEY);\n\
+         flagsmith.hasFeature('accepted');\n",
+    );
+    let output = check(dir.path(), &["--staged", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let mut found = rules_found(&output);
+    found.sort();
+    assert_eq!(
+        found,
+        ["undefined-flag staged_import", "undefined-flag staged_typo"],
+        "{}",
+        stdout(&output)
+    );
+    // The ignore comment and the code frames are the staged file's too.
+    let text = stdout(&check(dir.path(), &["--staged"]));
+    assert!(
+        text.contains("3 | flagsmith.hasFeature('staged_typo');"),
+        "{text}"
+    );
+    assert!(!text.contains("worktree"), "{text}");
+}
+
+/// Issue 14, item 8: JUnit failures are the findings that fail the run.
+#[test]
+fn r14_junit_failures_follow_fail_on() {
+    let dir = demo();
+    let junit = stdout(&check(dir.path(), &["--format", "junit"]));
+    assert!(
+        junit.contains(r#"<testsuites name="flaglint" tests="9" failures="4" errors="0">"#),
+        "{junit}"
+    );
+    let junit = stdout(&check(
+        dir.path(),
+        &["--format", "junit", "--fail-on", "info"],
+    ));
+    assert!(junit.contains(r#"tests="9" failures="9""#), "{junit}");
+}
+
+/// Issue 14, item 7: every format prints a file's path relative to the working directory,
+/// so that it opens from the shell it was printed in.
+#[test]
+fn r14_paths_are_relative_to_the_working_directory_in_every_format() {
+    let parent = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("demo"),
+        &parent.path().join("demo"),
+    );
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "demo", "--now", "2026-11-25"];
+        all.extend_from_slice(args);
+        stdout(&flaglint_with(parent.path(), &all, &[]))
+    };
+    let text = run(&[]);
+    assert!(
+        text.contains(" --> demo/src/components/Banner.tsx:7:28\n"),
+        "{text}"
+    );
+    assert!(!text.contains("> src/"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    assert_eq!(json["version"], 2);
+    let files: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert!(
+        !files.is_empty() && files.iter().all(|f| f.starts_with("demo/src/")),
+        "{files:?}"
+    );
+    for (format, needle) in [
+        ("github", "file=demo/src/components/Banner.tsx,line=7"),
+        ("sarif", "\"uri\": \"demo/src/components/Banner.tsx\""),
+        ("markdown", "`demo/src/components/Banner.tsx:7`"),
+        (
+            "junit",
+            "file=\"demo/src/components/Banner.tsx\" line=\"7\"",
+        ),
+        (
+            "codeclimate",
+            "\"path\": \"demo/src/components/Banner.tsx\"",
+        ),
+    ] {
+        let output = run(&["--format", format]);
+        assert!(output.contains(needle), "{format}: {output}");
+    }
+
+    let refs = stdout(&flaglint_with(parent.path(), &["refs", "demo"], &[]));
+    assert!(
+        refs.contains("\n  demo/src/components/Banner.tsx:7:28  flagsmith"),
+        "{refs}"
+    );
+    let refs: serde_json::Value = serde_json::from_slice(
+        &flaglint_with(parent.path(), &["refs", "demo", "--format", "json"], &[]).stdout,
+    )
+    .unwrap();
+    assert_eq!(refs["version"], 2);
+    assert_eq!(refs["root"], "demo");
+    assert!(refs["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["file"].as_str().unwrap().starts_with("demo/src/")));
+}

@@ -238,7 +238,10 @@ fn sdk_imported_outside_a_scanned_folder_is_known_from_package_json_above() {
     let dir = repo(&files);
     let output = flaglint(dir.path(), &["refs", "app", "--format", "json"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(keys(&output), vec![("page.ts".into(), "from_app".into())]);
+    assert_eq!(
+        keys(&output),
+        vec![("app/page.ts".into(), "from_app".into())]
+    );
 
     // Excluded from the walk, the module that imports the SDK is still followed.
     let output = flaglint(
@@ -438,4 +441,67 @@ fn r12_camel_case_off_keeps_the_service_keys() {
     let original = repo(&[("src/Page.tsx", READ), ("src/index.tsx", PROVIDER)]);
     let output = flaglint(original.path(), &["refs", "--format", "json"]);
     assert_eq!(cases(&output), vec![None], "{}", stdout(&output));
+}
+/// Issue 14, item 10: `--stats` names the SDKs that are imported or depended on, and each
+/// wrapper once by name.
+#[test]
+fn r14_stats_list_real_sdks_and_each_wrapper_once() {
+    let dir = cli::repo_text(&[
+        (
+            "package.json",
+            r#"{"name": "app", "files": ["flags"], "dependencies": {"flagsmith": "^9"}}"#,
+        ),
+        (
+            "flaglint.toml",
+            "[[wrappers]]\npattern = \"isFeatureEnabled($KEY)\"\n[[wrappers]]\npattern = \"$_.isFeatureEnabled($KEY)\"\n[[wrappers]]\npattern = \"Utils.getFlagsmithHasFeature($KEY)\"\n",
+        ),
+        (
+            "src/chart.ts",
+            "export const options = { dataKey: 'flags' };\nexport const on = isFeatureEnabled('a');\n",
+        ),
+    ]);
+    let output = cli::flaglint(dir.path(), &["refs", "--stats"]);
+    assert!(output.status.success(), "{}", cli::stderr(&output));
+    let err = cli::stderr(&output);
+    assert!(
+        err.contains(
+            "stats: SDKs in use: flagsmith; wrappers: isFeatureEnabled, getFlagsmithHasFeature;"
+        ),
+        "{err}"
+    );
+}
+
+/// Issue 14, item 11: a bare `&` in JSX text is valid JSX that the tree-sitter grammars
+/// reject; the note says so instead of calling the file broken.
+#[test]
+fn r14_a_bare_ampersand_in_jsx_text_is_no_syntax_error() {
+    let dir = repo(&[
+        (
+            "Nav.js",
+            b"import flagsmith from 'flagsmith';\nexport const Nav = () => (\n  <a>Sand & Gravel</a>\n);\nflagsmith.hasFeature('kept');\n",
+        ),
+        (
+            "Save.tsx",
+            b"import flagsmith from 'flagsmith';\nexport const Save = () => <b>Save & Continue</b>;\nflagsmith.hasFeature('also_kept');\n",
+        ),
+    ]);
+    let output = flaglint(dir.path(), &["refs"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("kept (1 reference)") && text.contains("also_kept (1 reference)"),
+        "{text}"
+    );
+    assert!(!text.contains("syntax errors"), "{text}");
+    assert!(
+        text.contains("note: Nav.js:3: a bare `&` in JSX text, valid JSX that the tree-sitter grammar rejects"),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&flaglint(dir.path(), &["refs", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(json["summary"]["syntax_errors"], serde_json::json!([]));
+    assert_eq!(
+        json["summary"]["grammar_limits"],
+        serde_json::json!([{"file": "Nav.js", "line": 3}, {"file": "Save.tsx", "line": 2}])
+    );
 }

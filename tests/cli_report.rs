@@ -100,7 +100,7 @@ fn output_file_and_summary_line() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).is_empty());
     assert!(
-        stderr(&output).contains(" flags (2 to remove, 1 stale"),
+        stderr(&output).contains(" flags and 1 undefined key (2 to remove, 1 stale"),
         "{}",
         stderr(&output)
     );
@@ -147,6 +147,12 @@ fn merged_refs_documents() {
     );
     assert_eq!(alone.status.code(), Some(0), "{}", stderr(&alone));
     assert!(row(&stdout(&alone), "shared").contains("| to remove | delete in the service |"));
+    // One document is read, not merged.
+    assert!(
+        stdout(&alone).contains("code: the refs document repo-a.json as repo-a/ (1 reference)"),
+        "{}",
+        stdout(&alone)
+    );
 
     let merged = flaglint(
         work.path(),
@@ -390,4 +396,128 @@ fn without_git_a_note_says_so() {
         "{markdown}"
     );
     assert!(!markdown.contains("First seen"));
+}
+
+/// Issue 14, item 8: the counts on stderr add up to the Totals table's "all".
+#[test]
+fn r14_written_counts_match_the_totals() {
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("report.md");
+    let output = flaglint(
+        &crate_dir().join("demo"),
+        &[
+            "report",
+            "--now",
+            "2026-11-25",
+            "--no-git",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let markdown = std::fs::read_to_string(&path).unwrap();
+    assert!(markdown.contains("| **all** | **10** |"), "{markdown}");
+    let err = stderr(&output);
+    assert!(
+        err.contains(": 9 flags and 1 undefined key (2 to remove, 1 stale, 2 needs monitoring, 2 live, 1 new, 1 permanent)"),
+        "{err}"
+    );
+}
+
+/// Issue 14, item 7: refs documents of version 2 have paths relative to the working
+/// directory; merged, each file is under its document's label once, as with version 1.
+#[test]
+fn r14_refs_documents_of_both_versions_merge_alike() {
+    let work = repo_text(&[
+        ("flaglint.toml", FLAGLINT_TOML),
+        ("flags.toml", "[[flags]]\nkey = \"shared\"\n"),
+        (
+            "web/src/a.ts",
+            "import flagsmith from 'flagsmith';\nflagsmith.hasFeature('shared');\n",
+        ),
+        (
+            "old.json",
+            r#"{"version": 1, "root": "api", "references": [{"key": "shared", "dynamic": null,
+                "file": "src/b.ts", "line": 3, "column": 1, "sdk": "flagsmith", "kind": "call",
+                "shape": "flagsmith.hasFeature()"}]}"#,
+        ),
+    ]);
+    let output = flaglint(
+        work.path(),
+        &["refs", "web", "--format", "json", "-o", "new.json"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = flaglint(
+        work.path(),
+        &[
+            "report",
+            "--refs",
+            "new.json",
+            "--refs",
+            "old.json",
+            "--now",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let shared = row(&stdout(&output), "shared").to_string();
+    assert!(
+        shared.contains("`api/src/b.ts:3`, `web/src/a.ts:2`"),
+        "{shared}"
+    );
+}
+
+/// The `href`s of the HTML report's contents bar and the ids of its sections, in order.
+fn contents_and_sections(html: &str) -> (Vec<String>, Vec<String>) {
+    let nav = html
+        .split("<nav>")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    let hrefs = nav
+        .split("href=\"#")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    let ids = html
+        .split("<section id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    (hrefs, ids)
+}
+
+/// Issue 14, item 15: the contents bar lists the sections in the order the page has them.
+#[test]
+fn r14_html_contents_follow_the_page() {
+    let html = demo("html");
+    let (contents, sections) = contents_and_sections(&html);
+    assert_eq!(contents, sections, "{html}");
+    assert_eq!(sections[3], "undefined", "{sections:?}");
+    assert!(sections.contains(&"dynamic".to_string()), "{sections:?}");
+}
+
+/// Issue 14, item 15: a path in the Places column, the blame beside it and an e-mail
+/// address are each kept whole: they break between one another, never inside.
+#[test]
+fn r14_html_places_and_owners_break_only_between_items() {
+    let html = demo("html");
+    assert!(!html.contains("<wbr>"), "paths must not break at every /");
+    assert!(
+        html.contains("<span class=\"place\"><code>demo/src/components/Banner.tsx:7</code></span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"person\">ada@example.com</span>"),
+        "{html}"
+    );
+    for rule in [
+        ".place { white-space: nowrap; }",
+        ".person { white-space: nowrap; }",
+        ".who { color: var(--muted); white-space: nowrap; }",
+    ] {
+        assert!(html.contains(rule), "{rule}");
+    }
 }

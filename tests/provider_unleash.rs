@@ -715,27 +715,36 @@ fn e2e_real_unleash_server() {
     let name = |what: &str| format!("{run}-{what}");
     let envs = ["development", "production"];
     let started = Timestamp::now();
+    // Whatever happens below, the flags this run creates leave the server again.
+    let mut cleanup = Cleanup {
+        admin: &admin,
+        names: Vec::new(),
+    };
+    let mut create = |what: &str, kind: &str| {
+        admin.feature(&name(what), kind);
+        cleanup.names.push(name(what));
+    };
 
     // A release flag on everywhere at 100 %.
-    admin.feature(&name("release"), "release");
+    create("release", "release");
     for env in envs {
         admin.strategy(&name("release"), env, 100);
         admin.on(&name("release"), env);
     }
     // A kill switch, on everywhere.
-    admin.feature(&name("kill"), "kill-switch");
+    create("kill", "kill-switch");
     for env in envs {
         admin.strategy(&name("kill"), env, 100);
         admin.on(&name("kill"), env);
     }
     // A gradual rollout: 100 % in development, 50 % in production.
-    admin.feature(&name("gradual"), "release");
+    create("gradual", "release");
     admin.strategy(&name("gradual"), "development", 100);
     admin.on(&name("gradual"), "development");
     admin.strategy(&name("gradual"), "production", 50);
     admin.on(&name("gradual"), "production");
     // An archived flag.
-    admin.feature(&name("archived"), "release");
+    create("archived", "release");
     admin.strategy(&name("archived"), "production", 100);
     admin.on(&name("archived"), "production");
     admin.call(
@@ -744,7 +753,7 @@ fn e2e_real_unleash_server() {
         None,
     );
     // A flag a person marked stale.
-    admin.feature(&name("stale"), "release");
+    create("stale", "release");
     admin.call(
         "POST",
         "/api/admin/projects/default/stale",
@@ -829,13 +838,86 @@ fn e2e_real_unleash_server() {
     assert!(error.to_string().contains(TOKEN_VAR), "{error}");
     flagset::assert_hides(&error, &secrets(&token));
 
-    // Tidy up: archive what this run left live (best effort; the names are unique per run).
-    // Not deleted from the archive: a hard delete right after archiving races unleash 8.2's
-    // lifecycle handler (it logs a foreign-key error for the flag it just lost).
-    for what in ["release", "kill", "gradual", "stale"] {
-        let path = format!("/api/admin/projects/default/features/{}", name(what));
-        if let Err(e) = admin.try_call("DELETE", &path, None) {
-            eprintln!("e2e: cleanup: {e}");
+    // The run's flags are gone: neither live nor in the archive.
+    cleanup.run().unwrap_or_else(|e| panic!("cleanup: {e}"));
+    let live = admin.call("GET", "/api/admin/projects/default/features", None);
+    let archived = admin.call(
+        "GET",
+        &format!("/api/admin/search/features?query={run}&archived=IS:true"),
+        None,
+    );
+    for list in [&live["features"], &archived["features"]] {
+        let left: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["name"].as_str())
+            .filter(|n| n.starts_with(&run))
+            .collect();
+        assert!(left.is_empty(), "left on the server: {left:?}");
+    }
+}
+
+/// Takes a run's flags off the server: archives the live ones, waits until Unleash has
+/// written each archive into the flag's lifecycle, then deletes them from the archive.
+/// Deleting sooner races unleash 8.2's lifecycle handler, which runs after the archive
+/// request has answered and logs a foreign-key error for a flag already gone. On drop
+/// (a failed assertion) it cleans up as far as it can.
+struct Cleanup<'a> {
+    admin: &'a Admin,
+    names: Vec<String>,
+}
+
+impl Cleanup<'_> {
+    fn run(&mut self) -> Result<(), String> {
+        let names = std::mem::take(&mut self.names);
+        let feature = |name: &str| format!("/api/admin/projects/default/features/{name}");
+        for name in &names {
+            // One the test archived already answers 404, and that is fine.
+            let _ = self.admin.try_call("DELETE", &feature(name), None);
+        }
+        let mut errors = Vec::new();
+        for name in &names {
+            let archived = || -> Result<bool, String> {
+                let lifecycle =
+                    self.admin
+                        .try_call("GET", &format!("{}/lifecycle", feature(name)), None)?;
+                Ok(lifecycle
+                    .as_array()
+                    .is_some_and(|stages| stages.iter().any(|s| s["stage"] == "archived")))
+            };
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let ready = loop {
+                match archived() {
+                    Ok(true) => break Ok(()),
+                    Ok(false) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(100))
+                    }
+                    Ok(false) => break Err(format!("{name}: not archived after 30 s")),
+                    Err(e) => break Err(e),
+                }
+            };
+            let deleted = ready.and_then(|()| {
+                self.admin
+                    .try_call("DELETE", &format!("/api/admin/archive/{name}"), None)
+                    .map(drop)
+            });
+            errors.extend(deleted.err());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.join("; "))
+        }
+    }
+}
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        if !self.names.is_empty() {
+            if let Err(e) = self.run() {
+                eprintln!("e2e: cleanup: {e}");
+            }
         }
     }
 }

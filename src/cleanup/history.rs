@@ -96,7 +96,11 @@ pub fn annotate(report: &mut Report, root: &Path, threads: usize) {
             .cloned();
     }
     if !failed.is_empty() {
-        let shown: Vec<&str> = failed.iter().take(3).map(String::as_str).collect();
+        let shown: Vec<String> = failed
+            .iter()
+            .take(3)
+            .map(|file| crate::paths::from_cwd(root, file))
+            .collect();
         let more = match failed.len() {
             n if n > 3 => format!(" and {} more", n - 3),
             _ => String::new(),
@@ -166,7 +170,8 @@ fn all_places(report: &Report) -> impl Iterator<Item = &Place> {
         .chain(report.dynamic.iter().map(|d| &d.place))
 }
 
-fn all_places_mut(report: &mut Report) -> impl Iterator<Item = &mut Place> {
+/// Every place the report shows, to annotate or to rewrite.
+pub fn all_places_mut(report: &mut Report) -> impl Iterator<Item = &mut Place> {
     report
         .flags
         .iter_mut()

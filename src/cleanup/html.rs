@@ -15,12 +15,12 @@ use super::model::{FlagRow, Place, Report, Status, SECTION_PLACES, TABLE_PLACES}
 const CSS: &str = r#"
 :root { color-scheme: light; --ink: #1d2939; --muted: #475467; --line: #d0d5dd; --head: #f2f4f7; }
 * { box-sizing: border-box; }
-body { margin: 0; padding: 24px 24px 48px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; }
+body { margin: 0; padding: 20px 16px 48px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; }
 h1 { font-size: 26px; margin: 0 0 6px; }
 h2 { font-size: 20px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 p.meta { color: var(--muted); margin: 0 0 12px; }
 nav { margin: 8px 0 0; color: var(--muted); }
-nav a { margin-right: 12px; }
+nav a { margin-right: 12px; white-space: nowrap; }
 a { color: #175cd3; }
 code { font: 12.5px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; background: #f2f4f7; padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 8px 0; }
@@ -29,18 +29,21 @@ th { background: var(--head); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) td { background: #fcfcfd; }
 .scroll { overflow-x: auto; }
-table.flags th, table.flags td { font-size: 12.5px; padding: 3px 6px; }
+table.flags th, table.flags td { font-size: 12px; padding: 3px 4px; }
+table.flags .status { font-size: 11px; padding: 0 5px; }
 table.flags td.state { min-width: 4em; }
-table.flags td.key code, td.date { white-space: nowrap; }
-td.places code { overflow-wrap: normal; }
+td.key code, .date { white-space: nowrap; }
+.place { white-space: nowrap; }
+.place code { overflow-wrap: normal; }
+.person { white-space: nowrap; }
 td.key a { text-decoration: none; }
-td.owner { overflow-wrap: anywhere; min-width: 7em; }
-td.places .who { font-size: 11.5px; }
+td.places code { font-size: 11px; }
+td.places .who { font-size: 11px; }
 .status { display: inline-block; padding: 0 6px; border: 1px solid currentColor; border-radius: 9px; font-size: 12px; white-space: nowrap; font-weight: 600; }
 .s-to-remove { color: #b42318; } .s-stale { color: #b54708; } .s-needs-monitoring { color: #6941c6; }
 .s-live { color: #027a48; } .s-new { color: #175cd3; } .s-permanent { color: #475467; } .s-undefined { color: #c11574; }
 .action { white-space: nowrap; }
-.who { color: var(--muted); }
+.who { color: var(--muted); white-space: nowrap; }
 .charts { display: flex; flex-wrap: wrap; gap: 24px; }
 figure { margin: 0; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
@@ -86,19 +89,10 @@ fn page(h: &mut String, report: &Report) -> std::fmt::Result {
         esc(&super::header_line(report))
     )?;
     let totals = report.totals();
-    write!(h, "<nav>Contents: <a href=\"#totals\">Totals</a><a href=\"#charts\">Charts</a><a href=\"#flags\">Flags</a>")?;
-    for (status, n) in &totals {
-        if *n > 0 {
-            write!(
-                h,
-                "<a href=\"#{}\">{} ({n})</a>",
-                status.slug(),
-                esc(status.title())
-            )?;
-        }
-    }
-    if !report.notes.is_empty() {
-        write!(h, "<a href=\"#notes\">Notes</a>")?;
+    write!(h, "<nav>Contents:")?;
+    // A space between links, where a line may break; none inside a link.
+    for (id, label) in contents(report, &totals) {
+        write!(h, " <a href=\"#{id}\">{}</a>", esc(&label))?;
     }
     writeln!(h, "</nav>\n</header>\n<main>")?;
 
@@ -158,10 +152,10 @@ fn page(h: &mut String, report: &Report) -> std::fmt::Result {
         for row in &report.undefined {
             write!(
                 h,
-                "<tr><td><code>{}</code></td><td class=\"action\">investigate</td><td class=\"num\">{}</td><td>{}</td><td>{}</td>",
+                "<tr><td class=\"key\"><code>{}</code></td><td class=\"action\">investigate</td><td class=\"num\">{}</td><td class=\"places\">{}</td><td class=\"key\">{}</td>",
                 esc(&row.key),
                 row.references,
-                places(&row.places, SECTION_PLACES, true).join("<br>"),
+                table_places(&row.places, SECTION_PLACES),
                 row.suggestion
                     .as_deref()
                     .map_or("—".to_string(), |s| format!("<code>{}</code>", esc(s)))
@@ -169,7 +163,7 @@ fn page(h: &mut String, report: &Report) -> std::fmt::Result {
             if report.git {
                 write!(
                     h,
-                    "<td>{}</td>",
+                    "<td class=\"date\">{}</td>",
                     esc(row.first_seen.as_deref().unwrap_or("—"))
                 )?;
             }
@@ -228,6 +222,37 @@ fn page(h: &mut String, report: &Report) -> std::fmt::Result {
     )
 }
 
+/// The page's sections, as (id, label), in the order the page has them: the contents bar
+/// is made from this list, so it cannot tell another order than the page.
+fn contents(report: &Report, totals: &[(Status, usize)]) -> Vec<(&'static str, String)> {
+    let mut sections = vec![
+        ("totals", "Totals".to_string()),
+        ("charts", "Charts".to_string()),
+        ("flags", "Flags".to_string()),
+    ];
+    if !report.undefined.is_empty() {
+        sections.push((
+            Status::Undefined.slug(),
+            format!("{} ({})", Status::Undefined.title(), report.undefined.len()),
+        ));
+    }
+    for (status, n) in totals {
+        if *n > 0 && *status != Status::Undefined {
+            sections.push((status.slug(), format!("{} ({n})", status.title())));
+        }
+    }
+    if !report.dynamic.is_empty() {
+        sections.push((
+            "dynamic",
+            format!("Dynamic keys ({})", report.dynamic.len()),
+        ));
+    }
+    if !report.notes.is_empty() {
+        sections.push(("notes", "Notes".to_string()));
+    }
+    sections
+}
+
 fn flags_table(h: &mut String, report: &Report) -> std::fmt::Result {
     write!(h, "<div class=\"scroll\"><table class=\"flags\">\n<thead><tr><th>Flag</th><th>Status</th><th>Action</th><th>Owner</th><th>Created</th><th>Last change</th><th class=\"num\">Age (days)</th>")?;
     for env in &report.environments {
@@ -257,7 +282,7 @@ fn flags_table(h: &mut String, report: &Report) -> std::fmt::Result {
             h,
             "<td class=\"num\">{}</td><td class=\"places\">{}</td>",
             flag.references,
-            places(&flag.places, TABLE_PLACES, true).join("<br>")
+            table_places(&flag.places, TABLE_PLACES)
         )?;
         if report.git {
             write!(
@@ -289,7 +314,7 @@ fn section_item(h: &mut String, index: usize, flag: &FlagRow) -> std::fmt::Resul
     ];
     if let Some(created) = flag.created {
         facts.push(format!(
-            "created {}{}",
+            "created <span class=\"date\">{}</span>{}",
             crate::rules::date(created),
             flag.age_days
                 .map(|d| format!(" ({d} days ago)"))
@@ -305,7 +330,10 @@ fn section_item(h: &mut String, index: usize, flag: &FlagRow) -> std::fmt::Resul
         facts.push(format!("tags {}", tags.join(", ")));
     }
     if let Some(first) = &flag.first_seen {
-        facts.push(format!("first seen in code {}", esc(first)));
+        facts.push(format!(
+            "first seen in code <span class=\"date\">{}</span>",
+            esc(first)
+        ));
     }
     write!(h, "<li>{}</li>", facts.join("; "))?;
     if !flag.places.is_empty() {
@@ -318,12 +346,27 @@ fn section_item(h: &mut String, index: usize, flag: &FlagRow) -> std::fmt::Resul
     writeln!(h, "</ul></li>")
 }
 
+/// Owners, each kept whole (an e-mail address never breaks inside); a list of them breaks
+/// after a comma.
 fn owners(flag: &FlagRow) -> String {
     if flag.owners.is_empty() {
         "—".to_string()
     } else {
-        esc(&flag.owners.join(", "))
+        let people: Vec<String> = flag
+            .owners
+            .iter()
+            .map(|o| format!("<span class=\"person\">{}</span>", esc(o)))
+            .collect();
+        people.join(", ")
     }
+}
+
+/// Places in a table cell, one a line.
+fn table_places(list: &[Place], limit: usize) -> String {
+    places(list, limit, true)
+        .into_iter()
+        .map(|place| format!("<div>{place}</div>"))
+        .collect()
 }
 
 /// The first `limit` places, then "and N more".
@@ -338,10 +381,14 @@ fn places(places: &[Place], limit: usize, short: bool) -> Vec<String> {
     shown
 }
 
-/// `file:line (author, date)`; `short` (in a table) leaves the date out.
+/// `file:line (author, date)`; `short` (in a table) leaves the date out. A line may break
+/// between the path and the blame, never inside the path (a path broken at a `/` reads as
+/// two) nor inside the blame.
 fn place(place: &Place, short: bool) -> String {
-    // A long path may wrap, but only after a `/`.
-    let at = format!("<code>{}</code>", esc(&place.at()).replace('/', "/<wbr>"));
+    let at = format!(
+        "<span class=\"place\"><code>{}</code></span>",
+        esc(&place.at())
+    );
     match &place.blame {
         Some(blame) if blame.date.is_empty() || short => {
             format!("{at} <span class=\"who\">({})</span>", esc(&blame.author))

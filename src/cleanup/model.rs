@@ -416,6 +416,9 @@ impl Report {
 pub struct Meta {
     pub flag_source: String,
     pub code_source: String,
+    /// The folder the references' paths are relative to; the report shows paths from the
+    /// working directory, as every output does.
+    pub code_root: std::path::PathBuf,
 }
 
 /// Groups the rules' findings per flag and builds the sorted report.
@@ -458,6 +461,7 @@ pub fn build(context: &Context, findings: &[Finding], ignore: &GlobSet, meta: Me
             let age_days = flag.created.map(|c| days_between(c, now));
             let (verdict, reason, help) = judge(
                 context,
+                &meta.code_root,
                 flag,
                 references.len(),
                 fired,
@@ -566,6 +570,7 @@ pub fn build(context: &Context, findings: &[Finding], ignore: &GlobSet, meta: Me
 /// The verdict for one flag, why, and the rule's help line.
 fn judge(
     context: &Context,
+    code_root: &std::path::Path,
     flag: &Flag,
     references: usize,
     fired: &[&Finding],
@@ -609,7 +614,13 @@ fn judge(
             let at = possible
                 .location
                 .as_ref()
-                .map(|l| format!(" (`{}:{}`)", l.file, l.line))
+                .map(|l| {
+                    format!(
+                        " (`{}:{}`)",
+                        crate::paths::from_cwd(code_root, &l.file),
+                        l.line
+                    )
+                })
                 .unwrap_or_default();
             let prefix = context
                 .references
@@ -848,6 +859,7 @@ mod tests {
         let meta = Meta {
             flag_source: String::new(),
             code_source: String::new(),
+            code_root: std::path::PathBuf::from("."),
         };
         build(&context, &findings, &GlobSet::empty(), meta)
             .flags

@@ -15,10 +15,12 @@ use super::{
 };
 use crate::exemptions::{self, Baseline};
 use crate::finding::Severity;
+use crate::lines::SourceLines;
 use crate::reporters::{self, plural, Format, Run, Summary};
 use crate::rules::{self, Settings};
 use crate::scan::ScanResult;
 use crate::source::{self, SourcePlan};
+use crate::walk::Files;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -87,8 +89,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     let mut context = ScanContext::new(&args.scan, &args.common)?;
     // --staged / --changed-since: the same scan, over the changed files only.
-    let partial = args.staged || args.changed_since.is_some();
-    if partial {
+    let changed_only = args.staged || args.changed_since.is_some();
+    // Files named one by one (as pre-commit and lint-staged pass them) are part of the
+    // code, like the changed files: what no scanned file reads may be read elsewhere.
+    let partial = changed_only || context.names_files;
+    if args.staged {
+        let index = crate::git::Index::open(&context.options.root)?;
+        context.options.files = Files::Index(std::sync::Arc::new(index));
+    }
+    if changed_only {
         let root = context.options.root.clone();
         context.options.paths = crate::git::changed_files(&root, args.changed_since.as_deref())?
             .into_iter()
@@ -136,8 +145,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    let lines = SourceLines::reading(&root, &context.options.files);
     let (findings, suppressed) =
-        exemptions::apply(findings, &severities, &ignore, &root, baseline.as_ref());
+        exemptions::apply(findings, &severities, &ignore, lines, baseline.as_ref());
     if args.upload.upload {
         super::upload::upload(&context, &result, &args.upload, args.common.quiet)?;
     }
@@ -159,19 +169,22 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         },
         findings,
         root,
+        files: context.options.files.clone(),
+        fail_at: args.fail_on.threshold(),
     };
     let mut out = args.common.output()?;
-    reporters::report(args.format, &mut out, &run, args.common.color())?;
+    let style = reporters::Style {
+        color: args.common.color(),
+        quiet: args.common.quiet,
+    };
+    reporters::report(args.format, &mut out, &run, style)?;
     out.flush()?;
-    warn_errors(&result);
+    warn_errors(&context.options.root, &result);
     // A partial answer is never reported as a clean one.
     if !result.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_FAILURE));
     }
-    let failing = args
-        .fail_on
-        .threshold()
-        .is_some_and(|threshold| run.findings.iter().any(|f| f.severity >= threshold));
+    let failing = run.findings.iter().any(|f| run.fails(f));
     Ok(if failing {
         ExitCode::from(EXIT_FINDINGS)
     } else {

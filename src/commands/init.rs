@@ -29,15 +29,68 @@ pub struct InitArgs {
     pub force: bool,
 }
 
-/// The flag service each SDK's own service is, when flaglint can read it.
-fn provider_for(sdk: &str) -> Option<&'static str> {
-    match sdk {
-        "flagsmith" => Some("flagsmith"),
-        _ => None,
-    }
+/// A flag service flaglint reads, as `init` writes it into `[service]`.
+struct Service {
+    provider: &'static str,
+    /// Where the credential comes from; never from the file.
+    credential: &'static str,
+    url: &'static str,
+    /// What `url` is for this service.
+    url_note: &'static str,
+    project: &'static str,
+    project_note: &'static str,
+}
+
+/// The service behind an SDK, when flaglint can read it.
+fn service_for(sdk: &str) -> Option<Service> {
+    use crate::provider::{flagsmith, growthbook, launchdarkly, unleash};
+    Some(match sdk {
+        "flagsmith" => Service {
+            provider: "flagsmith",
+            credential: flagsmith::API_KEY_VAR,
+            url: flagsmith::DEFAULT_BASE_URL,
+            url_note: "the default (Flagsmith SaaS); a self-hosted instance's API instead",
+            project: "Web App",
+            project_note: "id or name; default: the only project the key sees",
+        },
+        "unleash" => Service {
+            provider: "unleash",
+            credential: unleash::TOKEN_VAR,
+            url: "https://unleash.example.com/",
+            url_note: "required: your Unleash server (or FLAGLINT_SERVICE_URL)",
+            project: unleash::DEFAULT_PROJECT,
+            project_note: "id or name; the default",
+        },
+        "launchdarkly" => Service {
+            provider: "launchdarkly",
+            credential: launchdarkly::TOKEN_VAR,
+            url: launchdarkly::DEFAULT_BASE_URL,
+            url_note: "the default; another instance's root instead",
+            project: launchdarkly::DEFAULT_PROJECT,
+            project_note: "the project key; the default",
+        },
+        "growthbook" => Service {
+            provider: "growthbook",
+            credential: growthbook::TOKEN_VAR,
+            url: growthbook::DEFAULT_BASE_URL,
+            url_note: "the default (GrowthBook Cloud); a self-hosted API instead",
+            project: "Web App",
+            project_note: "id or name; default: every feature of the organisation",
+        },
+        _ => return None,
+    })
 }
 
 pub fn run(args: InitArgs) -> Result<ExitCode> {
+    if std::fs::symlink_metadata(&args.path).is_err() {
+        bail!("{}: no such file or directory", args.path.display());
+    }
+    if !args.path.is_dir() {
+        bail!(
+            "{}: not a folder; give the repository's folder",
+            args.path.display()
+        );
+    }
     let target = args.path.join(FILE_NAME);
     if target.exists() && !args.force {
         bail!("{} exists; pass --force to replace it", target.display());
@@ -219,23 +272,41 @@ fn render(found: &BTreeMap<String, Vec<String>>) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[scan]\n# include = [\"src/**\"]\n# exclude = [\"**/*.stories.tsx\", \"**/*.test.ts\"]\n# max_file_size = \"2MiB\"\n");
-    let provider = found.keys().find_map(|sdk| provider_for(sdk));
+    let mut services = found.keys().filter_map(|sdk| service_for(sdk));
     let _ = writeln!(out, "[service]");
-    match provider {
-        Some(provider) => {
-            let _ = writeln!(out, "provider = \"{provider}\"");
-            let _ = writeln!(out, "project = \"My project\"           # id or name; the API key comes from FLAGSMITH_API_KEY");
+    match services.next() {
+        Some(service) => {
+            let _ = writeln!(out, "provider = \"{}\"", service.provider);
             let _ = writeln!(
                 out,
-                "# url = \"https://flagsmith.example.com/api/v1/\"   # a self-hosted instance"
+                "# The credential comes from {}, never from this file:\n# {}.",
+                service.credential,
+                crate::provider::credential_hint(service.credential)
             );
+            let _ = writeln!(out, "# url = \"{}\"   # {}", service.url, service.url_note);
+            let _ = writeln!(
+                out,
+                "# project = \"{}\"   # {}",
+                service.project, service.project_note
+            );
+            for other in services {
+                let _ = writeln!(
+                    out,
+                    "# {} is used here too; flaglint reads one service per flaglint.toml",
+                    other.provider
+                );
+            }
         }
         None => {
             let _ = writeln!(
                 out,
-                "# No service flaglint reads was found; a hand-written flags file works offline:"
+                "# No service flaglint reads was found. Until there is one, a hand-written flags"
             );
-            let _ = writeln!(out, "file = \"flags.toml\"");
+            let _ = writeln!(
+                out,
+                "# file (the snapshot's shape; see the README) can stand in for it:"
+            );
+            let _ = writeln!(out, "# file = \"flags.toml\"");
         }
     }
     let _ = writeln!(
@@ -282,5 +353,63 @@ mod tests {
         assert!(text.contains("#   unleash: unleash-client"), "{text}");
         // What init writes is a valid config.
         crate::config::Config::parse(&text, Path::new("flaglint.toml")).unwrap();
+    }
+
+    /// Each service flaglint reads is written with its token variable and its URL.
+    #[test]
+    fn writes_each_service_with_its_credential_and_url() {
+        for (sdk, package, provider, variable, url) in [
+            (
+                "flagsmith",
+                "flagsmith",
+                "flagsmith",
+                "FLAGSMITH_API_KEY",
+                "https://api.flagsmith.com/api/v1/",
+            ),
+            (
+                "unleash",
+                "unleash-client",
+                "unleash",
+                "UNLEASH_API_TOKEN",
+                "https://unleash.example.com/",
+            ),
+            (
+                "launchdarkly",
+                "launchdarkly-js-client-sdk",
+                "launchdarkly",
+                "LAUNCHDARKLY_API_TOKEN",
+                "https://app.launchdarkly.com",
+            ),
+            (
+                "growthbook",
+                "@growthbook/growthbook",
+                "growthbook",
+                "GROWTHBOOK_API_KEY",
+                "https://api.growthbook.io",
+            ),
+        ] {
+            let found = BTreeMap::from([(sdk.to_string(), vec![package.to_string()])]);
+            let text = render(&found);
+            assert!(
+                text.contains(&format!("\nprovider = \"{provider}\"\n")),
+                "{text}"
+            );
+            assert!(text.contains(variable), "{text}");
+            assert!(text.contains(&format!("# url = \"{url}\"")), "{text}");
+            let config = crate::config::Config::parse(&text, Path::new("flaglint.toml")).unwrap();
+            let plan = crate::source::SourcePlan::from_config(&config).unwrap();
+            assert_eq!(plan.provider, provider);
+        }
+    }
+
+    /// An SDK whose service flaglint cannot read gets no flag source that would fail: the
+    /// flags file is offered in a comment.
+    #[test]
+    fn no_readable_service_writes_no_source() {
+        let found = BTreeMap::from([("posthog".to_string(), vec!["posthog-js".to_string()])]);
+        let text = render(&found);
+        assert!(text.contains("# file = \"flags.toml\""), "{text}");
+        let config = crate::config::Config::parse(&text, Path::new("flaglint.toml")).unwrap();
+        assert!(config.service.file.is_none() && config.service.provider.is_none());
     }
 }

@@ -30,8 +30,9 @@ use jiff::Timestamp;
 use crate::config::Config;
 use crate::finding::FlagOrigin;
 use crate::matcher::{Matcher, SdkSpec};
+pub use crate::paths::relative_to_cwd;
 use crate::scan::{ScanOptions, ScanResult};
-use crate::walk::FileFilter;
+use crate::walk::{FileFilter, Files};
 
 #[derive(Args, Debug, Clone)]
 pub struct CommonArgs {
@@ -118,18 +119,6 @@ pub fn parse_now(text: &str) -> Result<Timestamp, String> {
     crate::flag::parse_time(text).ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
 }
 
-/// A path as short as the user would write it: relative to the current folder when inside it.
-pub fn relative_to_cwd(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|c| c.canonicalize().ok());
-    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_owned());
-    match cwd.as_deref().and_then(|c| absolute.strip_prefix(c).ok()) {
-        Some(relative) => relative.to_path_buf(),
-        None => path.to_path_buf(),
-    }
-}
-
 /// The flag origin with its path as the user would write it.
 pub fn as_given(origin: FlagOrigin) -> FlagOrigin {
     match origin {
@@ -153,6 +142,8 @@ pub struct ScanContext {
     pub progress: bool,
     /// `--stats`.
     pub stats: bool,
+    /// Some paths are files: the scan sees only part of the code.
+    pub names_files: bool,
 }
 
 impl ScanContext {
@@ -173,10 +164,16 @@ impl ScanContext {
             [only] if only.is_dir() => (only.clone(), only.display().to_string()),
             _ => (PathBuf::from("."), ".".to_string()),
         };
-        let config_start = if root.is_dir() {
-            root.clone()
+        // The config is looked for from the (first) path up, from a file's own folder, as
+        // eslint does: `check web/src/a.ts` from the repository root uses web/flaglint.toml.
+        let first = &paths[0];
+        let config_start = if first.is_dir() {
+            first.clone()
         } else {
-            cwd.clone()
+            first
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
         };
         let config_start = config_start.canonicalize().unwrap_or(cwd);
         let config = Config::discover(common.config.as_deref(), &config_start)?;
@@ -201,11 +198,13 @@ impl ScanContext {
                 threads: common.threads(),
                 filter,
                 max_file_size,
+                files: Files::WorkTree,
             },
             matcher,
             root_display,
             progress: !common.quiet && io::stderr().is_terminal(),
             stats: scan.stats,
+            names_files: paths.iter().any(|p| !p.is_dir()),
         })
     }
 
@@ -224,10 +223,13 @@ fn stats_text(result: &ScanResult) -> String {
     let stats = &result.stats;
     let seconds = |d: std::time::Duration| format!("{:.3} s", d.as_secs_f64());
     let [javascript, typescript, tsx] = stats.patterns;
-    let sdks = match stats.sdks_in_use.as_slice() {
+    let mut sdks = match stats.sdks_in_use.as_slice() {
         [] => "none".to_string(),
         names => names.join(", "),
     };
+    if !stats.wrappers_in_use.is_empty() {
+        sdks = format!("{sdks}; wrappers: {}", stats.wrappers_in_use.join(", "));
+    }
     format!(
         "stats: walk, read and prefilter: {} files, {:.1} MB in {}\n\
          stats: SDKs in use: {sdks}; {} files hold their trigger words\n\
@@ -294,8 +296,9 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Files the scan could not read, as warnings: the command then exits 2.
-fn warn_errors(result: &ScanResult) {
+fn warn_errors(root: &Path, result: &ScanResult) {
     for error in &result.errors {
-        eprintln!("warning: {}: {}", error.file, error.message);
+        let file = crate::paths::from_cwd(root, &error.file);
+        eprintln!("warning: {file}: {}", error.message);
     }
 }

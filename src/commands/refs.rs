@@ -34,11 +34,18 @@ pub fn run(args: RefsArgs) -> Result<ExitCode> {
     let result = context.run()?;
     let mut out = args.common.output()?;
     match args.format {
-        RefsFormat::Json => reporters::refs::json(&mut out, &context.root_display, &result)?,
-        RefsFormat::Text => reporters::refs::text(&mut out, &result, args.common.quiet)?,
+        RefsFormat::Json => reporters::refs::json(
+            &mut out,
+            &context.root_display,
+            &context.options.root,
+            &result,
+        )?,
+        RefsFormat::Text => {
+            reporters::refs::text(&mut out, &context.options.root, &result, args.common.quiet)?
+        }
     }
     out.flush()?;
-    warn_errors(&result);
+    warn_errors(&context.options.root, &result);
     if args.upload.upload {
         upload(&context, &result, &args.upload, args.common.quiet)?;
     }

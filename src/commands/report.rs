@@ -102,9 +102,19 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             if result.files_scanned == 0 {
                 notes.push("no JavaScript or TypeScript files were found to scan".to_string());
             }
+            let root = &context.options.root;
             for file in &result.syntax_errors {
                 notes.push(format!(
-                    "{file} has syntax errors; references in its valid parts are counted"
+                    "{} has syntax errors; references in its valid parts are counted",
+                    crate::paths::from_cwd(root, file)
+                ));
+            }
+            for limit in &result.grammar_limits {
+                notes.push(crate::reporters::refs::grammar_limit_note(
+                    &crate::scan::GrammarLimit {
+                        file: crate::paths::from_cwd(root, &limit.file),
+                        line: limit.line,
+                    },
                 ));
             }
             Code {
@@ -119,7 +129,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
                 unreadable: result
                     .errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.file, e.message))
+                    .map(|e| format!("{}: {}", crate::paths::from_cwd(root, &e.file), e.message))
                     .collect(),
                 notes,
             }
@@ -135,6 +145,8 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let meta = model::Meta {
         flag_source: as_given(origin).to_string(),
         code_source: code.description.clone(),
+        // Merged documents' paths are already under their labels.
+        code_root: code.root.clone().unwrap_or_else(|| PathBuf::from(".")),
     };
     let mut report = model::build(&rule_context, &findings, &ignore, meta);
     report.notes.extend(code.notes.iter().cloned());
@@ -153,6 +165,13 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         None => {}
     }
 
+    // Blamed by their path in the scan; shown, as in every output, from the working
+    // directory.
+    if let Some(root) = &code.root {
+        for place in history::all_places_mut(&mut report) {
+            place.file = crate::paths::from_cwd(root, &place.file);
+        }
+    }
     let mut out = args.common.output()?;
     match args.format {
         ReportFormat::Markdown => markdown::write(&mut out, &report)?,
@@ -160,14 +179,19 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if let (Some(path), false) = (&args.common.output, args.common.quiet) {
+        // Flags by status, then the undefined keys: together the Totals table's "all".
         let counts: Vec<String> = report
             .totals()
             .iter()
-            .filter(|(_, n)| *n > 0)
+            .filter(|(status, n)| *n > 0 && *status != model::Status::Undefined)
             .map(|(status, n)| format!("{n} {}", status.name()))
             .collect();
+        let undefined = match report.undefined.len() {
+            0 => String::new(),
+            n => format!(" and {}", plural(n, "undefined key")),
+        };
         eprintln!(
-            "wrote {}: {} ({})",
+            "wrote {}: {}{undefined} ({})",
             path.display(),
             plural(report.flags.len(), "flag"),
             counts.join(", ")
@@ -202,7 +226,7 @@ fn merge(paths: &[PathBuf]) -> Result<Code> {
         })?;
         if !READABLE_VERSIONS.contains(&document.version) {
             bail!(
-                "{}: refs document version {} is not supported (this flaglint reads version {JSON_VERSION}); write it again with this flaglint",
+                "{}: refs document version {} is not supported (this flaglint reads versions up to {JSON_VERSION}); write it again with this flaglint",
                 path.display(),
                 document.version
             );
@@ -222,18 +246,22 @@ fn merge(paths: &[PathBuf]) -> Result<Code> {
             path.display(),
             plural(document.references.len(), "reference")
         ));
-        for mut reference in document.references {
+        for mut reference in document.root_relative() {
             reference.file = format!("{label}/{}", reference.file);
             references.push(reference);
         }
     }
     references.sort();
-    Ok(Code {
-        description: format!(
+    let description = match described.as_slice() {
+        [one] => format!("the refs document {one}"),
+        _ => format!(
             "{} merged: {}",
             plural(paths.len(), "refs document"),
             described.join(", ")
         ),
+    };
+    Ok(Code {
+        description,
         references,
         root: None,
         unreadable: Vec::new(),

@@ -86,7 +86,10 @@ pub enum ProviderError {
     #[error("refusing to send credentials over plain http to {host}; use an https:// service URL (plain http is only allowed to 127.0.0.1, localhost and [::1])")]
     InsecureUrl { host: String },
 
-    #[error("{endpoint}: 401 Unauthorized{detail}; check {credential} (it must be an organisation Admin API key of this service)")]
+    #[error(
+        "{endpoint}: 401 Unauthorized{detail}; check {credential}: it must be {}",
+        credential_hint(credential)
+    )]
     Unauthorized {
         endpoint: String,
         credential: &'static str,
@@ -246,7 +249,7 @@ fn retry_after_note(secs: Option<u64>) -> String {
 }
 
 /// Where a user gets the credential each provider reads.
-fn credential_hint(variable: &str) -> &'static str {
+pub fn credential_hint(variable: &str) -> &'static str {
     match variable {
         "FLAGSMITH_API_KEY" => "an organisation Admin API key (Organisation settings > API Access)",
         "UNLEASH_API_TOKEN" => "an Admin API token (Admin settings > API access)",
@@ -268,5 +271,24 @@ mod credential_tests {
         assert!(message("UNLEASH_API_TOKEN").contains("Admin API token"));
         assert!(message("FLAGSMITH_API_KEY").contains("organisation Admin API key"));
         assert!(!message("GROWTHBOOK_API_KEY").contains("Organisation settings"));
+    }
+
+    #[test]
+    fn unauthorized_names_the_credential_of_each_service() {
+        let message = |credential| {
+            ProviderError::Unauthorized {
+                endpoint: "GET /x".into(),
+                credential,
+                detail: Detail(None),
+            }
+            .to_string()
+        };
+        let unleash = message("UNLEASH_API_TOKEN");
+        assert!(
+            unleash.ends_with("check UNLEASH_API_TOKEN: it must be an Admin API token (Admin settings > API access)"),
+            "{unleash}"
+        );
+        assert!(!unleash.contains("organisation"), "{unleash}");
+        assert!(message("FLAGSMITH_API_KEY").contains("organisation Admin API key"));
     }
 }

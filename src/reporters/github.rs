@@ -21,7 +21,8 @@ use crate::finding::{Finding, Severity};
 
 use super::{counts, repo_path, Run};
 
-pub fn report(out: &mut dyn Write, run: &Run) -> anyhow::Result<()> {
+/// `quiet`: without the summary line.
+pub fn report(out: &mut dyn Write, run: &Run, quiet: bool) -> anyhow::Result<()> {
     for finding in &run.findings {
         writeln!(out, "{}", command(run, finding))?;
     }
@@ -36,7 +37,9 @@ pub fn report(out: &mut dyn Write, run: &Run) -> anyhow::Result<()> {
             ))
         )?;
     }
-    writeln!(out, "flaglint: {}", counts(&run.summary))?;
+    if !quiet {
+        writeln!(out, "flaglint: {}", counts(&run.summary))?;
+    }
     Ok(())
 }
 
@@ -137,6 +140,15 @@ mod tests {
             render(Format::Github, &run).lines().next().unwrap(),
             "::error file=src/a%2Cb.ts,title=flaglint::src/a,b.ts: could not be read, so the answer is incomplete"
         );
+    }
+
+    #[test]
+    fn quiet_leaves_out_the_summary_line() {
+        let mut out = Vec::new();
+        report(&mut out, &sample_run(), true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), sample_run().findings.len());
+        assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
     }
 
     #[test]

@@ -18,9 +18,11 @@
 //! ```
 //!
 //! One test suite per rule, in [`RULES`] order; a rule without findings has one passing
-//! test case, so the report shows every rule that ran. A finding is a failing test case
-//! whatever its severity (the `type` attribute carries it): the class is the file and the
-//! name the flag (or the rule) and the line. A finding with no place in the code (an
+//! test case, so the report shows every rule that ran. A finding at or above `--fail-on`
+//! is a failing test case (the `type` attribute carries its severity); one below it is a
+//! passing case with the same text in `<system-out>`, so that the CI's count of failures
+//! agrees with flaglint's exit code. The class is the file and the name the flag (or the
+//! rule) and the line. A finding with no place in the code (an
 //! unused flag) has the flags source ([`flags_source`](super::flags_source)) as its class.
 //! Files that could not be read are `<error>` cases in a last suite, `flaglint`. Text is
 //! escaped by [`escape`]; there are no times, so the output is the same on every run.
@@ -47,7 +49,7 @@ pub fn report(out: &mut dyn Write, run: &Run) -> anyhow::Result<()> {
         suites.push(Suite {
             name: rule.id.to_string(),
             tests: cases.len(),
-            failures: findings.len(),
+            failures: findings.iter().filter(|f| run.fails(f)).count(),
             errors: 0,
             cases,
         });
@@ -134,13 +136,20 @@ fn failure_case(run: &Run, finding: &Finding) -> String {
         "{}[{}]: {}\n{place}\nhelp: {}",
         finding.severity, finding.rule, finding.message, finding.help
     );
+    let outcome = if run.fails(finding) {
+        format!(
+            "<failure type=\"{}\" message=\"{}\">{}</failure>",
+            finding.severity,
+            escape(&finding.message),
+            escape(&body)
+        )
+    } else {
+        format!("<system-out>{}</system-out>", escape(&body))
+    };
     format!(
-        "    <testcase classname=\"{}\" name=\"{}\"{attributes}>\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+        "    <testcase classname=\"{}\" name=\"{}\"{attributes}>\n      {outcome}\n    </testcase>\n",
         escape(&classname),
         escape(&name),
-        finding.severity,
-        escape(&finding.message),
-        escape(&body)
     )
 }
 
@@ -201,6 +210,26 @@ mod tests {
         assert!(output.contains(
             r#"<testcase classname="flags.toml" name="beta_dashboard" file="flags.toml" line="1">"#
         ));
+    }
+
+    /// Issue 14, item 8: only findings at or above `--fail-on` are failures; the others
+    /// are passing cases that still carry their text.
+    #[test]
+    fn failures_follow_fail_on() {
+        let mut run = sample_run();
+        run.fail_at = Some(crate::finding::Severity::Error);
+        let output = render(Format::Junit, &run);
+        insta::assert_snapshot!(output);
+        assert!(
+            output.contains(r#"<testsuites name="flaglint" tests="6" failures="2" errors="0">"#),
+            "{output}"
+        );
+        assert_eq!(output.matches("<failure ").count(), 2);
+        assert!(output.contains("<system-out>warning[unused-flag]: `beta_dashboard`"));
+        run.fail_at = None;
+        let output = render(Format::Junit, &run);
+        assert!(output.contains(r#"tests="6" failures="0""#), "{output}");
+        assert!(!output.contains("<failure"), "{output}");
     }
 
     #[test]

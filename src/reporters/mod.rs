@@ -1,10 +1,10 @@
 //! Reporters: one file per output format. `refs` prints references; every other format
 //! prints a [`Run`] of `check` through [`report`], picked by one `match` on [`Format`].
 //!
-//! Paths: findings carry paths relative to the scan root, as `text` and `json` print them.
-//! The formats read by CI services (`sarif`, `github`, `junit`, `codeclimate`, `markdown`)
-//! print [`repo_path`] instead, relative to the working directory, which in CI is the
-//! checkout, so that `flaglint check web/` still annotates `web/src/a.ts`.
+//! Paths: findings carry paths relative to the scan root (baselines and inline ignores are
+//! keyed by them); every format prints [`repo_path`] instead, relative to the working
+//! directory as ripgrep and eslint print them, so that `flaglint check web/` shows
+//! `web/src/a.ts`, which opens from that shell and which CI services annotate.
 
 pub mod codeclimate;
 pub mod github;
@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::finding::{Finding, FlagOrigin, Severity, Suppressed};
+use crate::walk::Files;
 
 /// Everything a `check` reporter shows.
 pub struct Run {
@@ -28,6 +29,18 @@ pub struct Run {
     pub summary: Summary,
     /// Where the scanned files are, to read code frames from.
     pub root: PathBuf,
+    /// What they were read from: the working tree, or git's index (`--staged`).
+    pub files: Files,
+    /// `--fail-on`: the least severity that fails the run; None for `never`. JUnit makes
+    /// failures of these findings only.
+    pub fail_at: Option<Severity>,
+}
+
+impl Run {
+    /// Whether this finding fails the run (exit code 1).
+    pub fn fails(&self, finding: &Finding) -> bool {
+        self.fail_at.is_some_and(|least| finding.severity >= least)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,12 +92,21 @@ pub enum Format {
     Markdown,
 }
 
-pub fn report(format: Format, out: &mut dyn Write, run: &Run, color: bool) -> anyhow::Result<()> {
+/// How the formats for people show a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// `--quiet`: the findings only, no summary line (text and github; the other formats
+    /// are documents whose summary is data).
+    pub quiet: bool,
+}
+
+pub fn report(format: Format, out: &mut dyn Write, run: &Run, style: Style) -> anyhow::Result<()> {
     match format {
-        Format::Text => text::report(out, run, color),
+        Format::Text => text::report(out, run, style),
         Format::Json => json::report(out, run),
         Format::Sarif => sarif::report(out, run),
-        Format::Github => github::report(out, run),
+        Format::Github => github::report(out, run, style.quiet),
         Format::Junit => junit::report(out, run),
         Format::Codeclimate => codeclimate::report(out, run),
         Format::Markdown => markdown::report(out, run),
@@ -137,34 +159,10 @@ pub(crate) fn checked(summary: &Summary) -> String {
     )
 }
 
-/// A finding's path as CI services want it: relative to the working directory (the
-/// checkout), `/`-separated. `file` is relative to `run.root`; a root outside the working
-/// directory gives an absolute path.
+/// A finding's path as every format prints it: relative to the working directory (the
+/// checkout, in CI), `/`-separated. `file` is relative to `run.root`.
 pub(crate) fn repo_path(run: &Run, file: &str) -> String {
-    let root = &run.root;
-    let joined = if root.as_os_str().is_empty() || root == Path::new(".") {
-        PathBuf::from(file)
-    } else {
-        root.join(file)
-    };
-    let relative = if joined.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| joined.strip_prefix(cwd).ok().map(Path::to_path_buf))
-            .unwrap_or(joined)
-    } else {
-        joined
-    };
-    slashes(&relative)
-}
-
-fn slashes(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        text.into_owned()
-    } else {
-        text.replace(std::path::MAIN_SEPARATOR, "/")
-    }
+    crate::paths::from_cwd(&run.root, file)
 }
 
 /// Where a finding with no place in the code (an unused flag) is pinned, for the formats
@@ -178,7 +176,7 @@ pub(crate) fn flags_source(run: &Run, flag: Option<&str>) -> (String, usize) {
             let line = flag
                 .and_then(|flag| definition_line(path, flag))
                 .unwrap_or(1);
-            (slashes(path), line)
+            (crate::paths::slashes(path), line)
         }
         None => (repo_path(run, crate::config::FILE_NAME), 1),
     }
@@ -313,6 +311,9 @@ pub(crate) mod tests {
             },
             findings,
             root: PathBuf::from("."),
+            files: Files::WorkTree,
+            // Every finding a failure, as `--fail-on info` has it.
+            fail_at: Some(Severity::Info),
         }
     }
 
@@ -334,7 +335,7 @@ pub(crate) mod tests {
     /// What a reporter writes, as text.
     pub(crate) fn render(format: Format, run: &Run) -> String {
         let mut out = Vec::new();
-        report(format, &mut out, run, false).unwrap();
+        report(format, &mut out, run, Style::default()).unwrap();
         String::from_utf8(out).unwrap()
     }
 

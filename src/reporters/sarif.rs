@@ -44,6 +44,7 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Component, Path, PathBuf};
 
 use reqwest::Url;
 use serde::Serialize;
@@ -65,16 +66,20 @@ pub struct Tool {
     pub version: String,
     /// `%SRCROOT%`: the working directory as a `file:` URI ending in `/`; None if unknown.
     pub root_uri: Option<String>,
+    /// The working directory, to tell the paths under `%SRCROOT%` from those outside it.
+    pub cwd: Option<PathBuf>,
 }
 
 impl Tool {
     pub fn current() -> Tool {
+        let cwd = std::env::current_dir().ok();
         Tool {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            root_uri: std::env::current_dir()
-                .ok()
+            root_uri: cwd
+                .as_ref()
                 .and_then(|cwd| Url::from_directory_path(cwd).ok())
                 .map(String::from),
+            cwd,
         }
     }
 }
@@ -254,12 +259,12 @@ struct LogicalLocation {
 
 fn log(run: &Run, tool: &Tool) -> Log {
     let rules = sorted_rules();
-    let mut sources = SourceLines::new(&run.root);
+    let mut sources = SourceLines::reading(&run.root, &run.files);
     let mut fingerprints = Fingerprints::default();
     let results = run
         .findings
         .iter()
-        .map(|finding| result(run, finding, &rules, &mut sources, &mut fingerprints))
+        .map(|finding| result(run, tool, finding, &rules, &mut sources, &mut fingerprints))
         .collect();
     let notifications = run
         .summary
@@ -270,7 +275,7 @@ fn log(run: &Run, tool: &Tool) -> Log {
             message: text("The file could not be read, so the answer is incomplete."),
             locations: [Location {
                 physical_location: PhysicalLocation {
-                    artifact_location: artifact(&repo_path(run, file)),
+                    artifact_location: artifact(&repo_path(run, file), tool),
                     region: None,
                     context_region: None,
                 },
@@ -356,6 +361,7 @@ fn level(severity: Severity) -> &'static str {
 
 fn result(
     run: &Run,
+    tool: &Tool,
     finding: &Finding,
     rules: &[&Rule],
     sources: &mut SourceLines,
@@ -377,7 +383,7 @@ fn result(
                 (key.chars().count() == end - column).then(|| text(key))
             });
             let physical = PhysicalLocation {
-                artifact_location: artifact(&path),
+                artifact_location: artifact(&path, tool),
                 region: Some(Region {
                     start_line: line,
                     start_column: Some(column),
@@ -394,7 +400,7 @@ fn result(
         None => {
             let (path, line) = flags_source(run, finding.flag.as_deref());
             let physical = PhysicalLocation {
-                artifact_location: artifact(&path),
+                artifact_location: artifact(&path, tool),
                 region: Some(Region {
                     start_line: line,
                     start_column: None,
@@ -432,14 +438,38 @@ fn result(
     }
 }
 
-/// An `artifactLocation`: a relative path under `%SRCROOT%`, or an absolute `file:` URI.
-fn artifact(path: &str) -> ArtifactLocation {
-    if std::path::Path::new(path).is_absolute() {
-        if let Ok(url) = Url::from_file_path(path) {
-            return ArtifactLocation {
-                uri: url.into(),
-                uri_base_id: None,
-            };
+/// An `artifactLocation`: a relative reference under `%SRCROOT%` (the working directory)
+/// for a path inside it, else an absolute `file:` URI without a base. A relative reference
+/// never climbs out of its base with `..`: SARIF consumers resolve such segments
+/// differently, or refuse them (oasis-tcs/sarif-spec#461), and code scanning only shows
+/// files of the checkout.
+fn artifact(path: &str, tool: &Tool) -> ArtifactLocation {
+    let as_path = Path::new(path);
+    let climbs = as_path.components().any(|c| c == Component::ParentDir);
+    if as_path.is_absolute() || climbs {
+        let absolute = match &tool.cwd {
+            Some(cwd) => crate::paths::lexical(&cwd.join(as_path)),
+            None => as_path.to_path_buf(),
+        };
+        match tool
+            .cwd
+            .as_deref()
+            .and_then(|cwd| absolute.strip_prefix(cwd).ok())
+        {
+            Some(inside) if !inside.as_os_str().is_empty() => {
+                return ArtifactLocation {
+                    uri: relative_uri(&crate::paths::slashes(inside)),
+                    uri_base_id: Some(SRCROOT),
+                }
+            }
+            _ => {
+                if let Ok(url) = Url::from_file_path(&absolute) {
+                    return ArtifactLocation {
+                        uri: url.into(),
+                        uri_base_id: None,
+                    };
+                }
+            }
         }
     }
     ArtifactLocation {
@@ -493,7 +523,39 @@ mod tests {
         Tool {
             version: "[version]".into(),
             root_uri: Some("file:///[cwd]/".into()),
+            cwd: Some(PathBuf::from("/home/me/shop")),
         }
+    }
+
+    /// Issue 14, item 7: `%SRCROOT%` holds the paths under the working directory only; a
+    /// path outside it is an absolute `file:` URI, never `../` under the base.
+    #[test]
+    fn uri_base_ids_cover_only_paths_inside_the_working_directory() {
+        let tool = tool();
+        let location = |path: &str| {
+            let a = artifact(path, &tool);
+            (a.uri, a.uri_base_id)
+        };
+        assert_eq!(
+            location("web/src/a.ts"),
+            ("web/src/a.ts".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            location("../api/src/b.ts"),
+            ("file:///home/me/api/src/b.ts".into(), None)
+        );
+        assert_eq!(
+            location("web/../web/src/a.ts"),
+            ("web/src/a.ts".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            location("/home/me/shop/src/a.ts"),
+            ("src/a.ts".into(), Some(SRCROOT))
+        );
+        assert_eq!(
+            location("/srv/flags.toml"),
+            ("file:///srv/flags.toml".into(), None)
+        );
     }
 
     fn render(run: &Run) -> String {

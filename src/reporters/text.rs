@@ -15,7 +15,7 @@ use std::io::Write;
 use crate::finding::{Finding, Severity};
 use crate::lines::SourceLines;
 
-use super::{checked, counts, Run};
+use super::{checked, counts, repo_path, Run, Style};
 
 const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";
@@ -45,18 +45,21 @@ impl Paint {
     }
 }
 
-pub fn report(out: &mut dyn Write, run: &Run, color: bool) -> anyhow::Result<()> {
-    let paint = Paint { on: color };
-    let mut sources = SourceLines::new(&run.root);
+pub fn report(out: &mut dyn Write, run: &Run, style: Style) -> anyhow::Result<()> {
+    let paint = Paint { on: style.color };
+    let mut sources = SourceLines::reading(&run.root, &run.files);
     for finding in &run.findings {
-        finding_block(out, finding, &paint, &mut sources)?;
+        finding_block(out, run, finding, &paint, &mut sources)?;
     }
-    summary(out, run, &paint)?;
+    if !style.quiet {
+        summary(out, run, &paint)?;
+    }
     Ok(())
 }
 
 fn finding_block(
     out: &mut dyn Write,
+    run: &Run,
     finding: &Finding,
     paint: &Paint,
     sources: &mut SourceLines,
@@ -79,7 +82,7 @@ fn finding_block(
         out,
         "{gutter}{} {}:{}:{}",
         paint.wrap(BLUE, "-->"),
-        location.file,
+        repo_path(run, &location.file),
         location.line,
         location.column
     )?;
@@ -125,7 +128,8 @@ fn summary(out: &mut dyn Write, run: &Run, paint: &Paint) -> std::io::Result<()>
     for file in &s.unreadable {
         writeln!(
             out,
-            "error: {file} could not be read: the answer is incomplete"
+            "error: {} could not be read: the answer is incomplete",
+            repo_path(run, file)
         )?;
     }
     Ok(())

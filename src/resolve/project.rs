@@ -14,6 +14,7 @@ use super::index::{self, ScopeIndex};
 use super::paths::ModulePaths;
 use super::scope::Binding;
 use crate::parse::{parse, text, Lang};
+use crate::walk::Files;
 
 /// One parsed source file.
 pub struct Module {
@@ -140,6 +141,8 @@ pub struct Project {
     modules: Mutex<HashMap<PathBuf, ModuleSlot>>,
     paths: ModulePaths,
     max_file_size: u64,
+    /// Where the importing files were read from, so imports are read from there too.
+    files: Files,
     loaded: AtomicUsize,
     /// Tells projects apart in the answers a module remembers.
     pub(super) id: u64,
@@ -159,6 +162,7 @@ impl Default for Project {
             modules: Mutex::default(),
             paths: ModulePaths::default(),
             max_file_size: 0,
+            files: Files::default(),
             loaded: AtomicUsize::new(0),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             star_texts: Mutex::default(),
@@ -189,6 +193,11 @@ impl Project {
         self.globals
             .iter()
             .any(|(global, of)| global == name && of.as_slice() == packages)
+    }
+
+    /// Imported modules are read from `files` (the working tree by default).
+    pub fn reading(self, files: Files) -> Project {
+        Project { files, ..self }
     }
 
     /// How many imported modules were parsed for resolution.
@@ -240,9 +249,7 @@ impl Project {
 
     /// A file's bytes, unless it is over the size limit or unreadable.
     fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        crate::walk::read_at_most(path, self.max_file_size)
-            .ok()?
-            .ok()
+        self.files.read_at_most(path, self.max_file_size).ok()?.ok()
     }
 
     fn parse_module(&self, path: &Path, bytes: Vec<u8>) -> Option<Arc<Module>> {

@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
     what: "Reports each SDK, wrapper or flag-helper call whose key is not a literal, a constant, an enum member or an object-map member flaglint can follow (a computed template, a function's result). A key that is a parameter makes the function a flag helper instead: its call sites are the references.",
     why: "flaglint cannot tell which flag this reads, so it cannot tell whether that flag is stale, undefined or archived, and `unused-flag` can only say \"possibly used\".",
     example: "```ts\nflagsmith.getValue(`banner_copy_${variant}`)\n```",
-    fix: "Pass a literal or a constant where you can, or list the possible keys in one object map; otherwise mark the line `// flaglint-ignore dynamic-reference`.",
+    fix: "Pass a literal or a constant where you can, or list the possible keys in one object map. flaglint finds the app's own flag helpers by itself (`function isOn(name) { return flagsmith.hasFeature(name) }`: each call of `isOn` is a reference with its own key); one it cannot find, declare in `[[wrappers]]` (`pattern = \"isOn($KEY)\"`). Otherwise mark the line `// flaglint-ignore dynamic-reference`.",
 };
 
 fn check(context: &Context, findings: &mut Vec<Finding>) {
@@ -37,7 +37,7 @@ fn check(context: &Context, findings: &mut Vec<Finding>) {
                 "flag key {}{through} cannot be resolved statically{prefix}",
                 code(&dynamic.expression)
             ),
-            help: "use a literal or a constant key, or mark the line `// flaglint-ignore dynamic-reference`".to_string(),
+            help: "use a literal or a constant key; if this reads through a flag helper flaglint did not find, declare it in `[[wrappers]]` (pattern = \"isOn($KEY)\") to read each call's key; or mark the line `// flaglint-ignore dynamic-reference`".to_string(),
         });
     }
 }
@@ -64,8 +64,8 @@ mod tests {
             dynamic("key", None, 3),
         ];
         insta::assert_snapshot!(run("dynamic-reference", &refs, &flags).join("\n"), @r#"
-        info  src/app.ts:2 | flag key `exp_${name}` cannot be resolved statically (starts with "exp_") | use a literal or a constant key, or mark the line `// flaglint-ignore dynamic-reference`
-        info  src/app.ts:3 | flag key `key` cannot be resolved statically | use a literal or a constant key, or mark the line `// flaglint-ignore dynamic-reference`
+        info  src/app.ts:2 | flag key `exp_${name}` cannot be resolved statically (starts with "exp_") | use a literal or a constant key; if this reads through a flag helper flaglint did not find, declare it in `[[wrappers]]` (pattern = "isOn($KEY)") to read each call's key; or mark the line `// flaglint-ignore dynamic-reference`
+        info  src/app.ts:3 | flag key `key` cannot be resolved statically | use a literal or a constant key; if this reads through a flag helper flaglint did not find, declare it in `[[wrappers]]` (pattern = "isOn($KEY)") to read each call's key; or mark the line `// flaglint-ignore dynamic-reference`
         "#);
     }
 }

@@ -276,11 +276,13 @@ pub fn date(timestamp: Timestamp) -> String {
     timestamp.strftime("%Y-%m-%d").to_string()
 }
 
-/// "on in all 3 environments" / "off in the 1 environment", with the value when there is one.
+/// "on in all 3 environments" / "off in both environments" / "on in the only environment",
+/// with the value when there is one.
 pub fn describe(uniform: &Uniform) -> String {
     let state = if uniform.enabled { "on" } else { "off" };
     let places = match uniform.environments {
         1 => "in the only environment".to_string(),
+        2 => "in both environments".to_string(),
         n => format!("in all {n} environments"),
     };
     match &uniform.value {

@@ -87,8 +87,8 @@ mod tests {
             reference("mixed", 4),
         ];
         insta::assert_snapshot!(run("permanent-flag", &refs, &flags).join("\n"), @r"
-        info recent src/app.ts:1 | `recent` is on in all 2 environments since 2026-11-20 (5 days; stale after 30) | if the rollout is done, plan the removal of `recent`; if it is meant to stay, tag it `permanent`
-        info undated src/app.ts:3 | `undated` is off in all 2 environments for an unknown time (the service gives no change date) | if the rollout is done, plan the removal of `undated`; if it is meant to stay, tag it `permanent`
+        info recent src/app.ts:1 | `recent` is on in both environments since 2026-11-20 (5 days; stale after 30) | if the rollout is done, plan the removal of `recent`; if it is meant to stay, tag it `permanent`
+        info undated src/app.ts:3 | `undated` is off in both environments for an unknown time (the service gives no change date) | if the rollout is done, plan the removal of `undated`; if it is meant to stay, tag it `permanent`
         ");
     }
 }

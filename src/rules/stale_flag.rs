@@ -114,9 +114,9 @@ mod tests {
         .map(|(i, k)| reference(k, i + 1))
         .collect();
         insta::assert_snapshot!(run("stale-flag", &refs, &flags).join("\n"), @r"
-        error off_everywhere src/app.ts:2 | `off_everywhere` is off in all 2 environments, unchanged since 2026-08-14 (103 days) | remove the flag and the code it guards, then delete `off_everywhere` in flagsmith
-        error on_everywhere src/app.ts:1 | `on_everywhere` is on in all 2 environments, unchanged since 2026-08-14 (103 days) | remove the flag: keep the code it enables, then delete `on_everywhere` in flagsmith
-        error service_stale src/app.ts:7 | `service_stale` is on in all 2 environments, unchanged since 2026-08-14 (103 days); flagsmith marks it stale too | remove the flag: keep the code it enables, then delete `service_stale` in flagsmith
+        error off_everywhere src/app.ts:2 | `off_everywhere` is off in both environments, unchanged since 2026-08-14 (103 days) | remove the flag and the code it guards, then delete `off_everywhere` in flagsmith
+        error on_everywhere src/app.ts:1 | `on_everywhere` is on in both environments, unchanged since 2026-08-14 (103 days) | remove the flag: keep the code it enables, then delete `on_everywhere` in flagsmith
+        error service_stale src/app.ts:7 | `service_stale` is on in both environments, unchanged since 2026-08-14 (103 days); flagsmith marks it stale too | remove the flag: keep the code it enables, then delete `service_stale` in flagsmith
         ");
     }
 }

@@ -120,6 +120,7 @@ pub fn found_in(root: &Path, paths: Vec<PathBuf>, with_sdk: bool) -> BTreeSet<Ex
         threads: 2,
         filter: FileFilter::new(&[], &[], false).unwrap(),
         max_file_size: 2 * 1024 * 1024,
+        files: Default::default(),
     };
     let result = scan(&options, &Matcher::new(SdkSpec::builtin()).unwrap()).unwrap();
     result
