@@ -33,6 +33,9 @@
 ;     useFeatureFlagResult(flag); usePostHog, useActiveFeatureFlags, PostHogFeature re-exported),
 ;     dist/app/PostHogProvider.d.ts (PostHogProvider({ bootstrapFlags?: boolean | { flags?: string[] } })),
 ;     dist/server/createPostHog.d.ts and dist/pages/getServerSidePostHog.d.ts (posthog-node clients)
+;   posthog-node@5.74.0 (the latest) dist/client.d.ts: the same methods; getAllFlags(options) and
+;     evaluateFlags(options) may now omit the distinctId. Not matched: the `flagKeys: [...]` option of
+;     getAllFlags / evaluateFlags, which, like snapshot.only([...]), scopes an evaluation rather than reads.
 ; Not listed: @posthog/convex@2.1.5 (isFeatureEnabled(ctx, { key, distinctId }): the key is a property of the
 ; second argument, while the same method names take it first everywhere else; a pattern cannot tell the
 ; packages apart, see the report) and @posthog/core (no app imports it).
