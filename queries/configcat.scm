@@ -21,7 +21,7 @@
 ;   configcat-react-native@0.0.5 (the first React Native package): lib/index.d.ts (createClient(apiKey),
 ;     createClientWith{AutoPoll,ManualPoll,LazyLoad}(...) -> the callback-era IConfigCatClient, key first)
 ;   configcat-common@9.4.1 lib/index.d.ts: createFlagOverridesFromMap(map: { [name]: value }, behaviour,
-;     watchChanges?) (re-exported by every package: local values keyed by flag, matched as @reference.default)
+;     watchChanges?) (re-exported by every package: local values keyed by flag, matched as defaults)
 ;   Checked again at the latest: configcat-js@9.6.1, configcat-node@11.4.1, @configcat/sdk@1.1.0,
 ;     configcat-react@5.1.0.
 ; The method names are generic, so every pattern requires the receiver to come from the SDK (#sdk?),

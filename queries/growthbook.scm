@@ -17,7 +17,7 @@
 ;     dist/index.d.ts of the React package exports no other feature hook or component (no useGBFeature*);
 ;     dist/GrowthBook.d.ts also gives new GrowthBook({ features }) (Options.features: Record<key,
 ;     FeatureDefinition>), setFeatures(features), and GrowthBookClient initSync({ payload: { features } }),
-;     features defined in code, matched as @reference.default.
+;     features defined in code, matched as defaults (reference kind `default`).
 ; Not matched, like run(): withRunExperiment's runExperiment(experiment) and GrowthBookClient's
 ; runInlineExperiment(experiment, userContext) (inline experiments, defined in code, not features).
 ; The other GrowthBook packages on npm (@growthbook/edge-utils, @flags-sdk/growthbook) read no flag keys of

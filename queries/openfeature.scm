@@ -28,7 +28,7 @@
 ;     scanned)
 ; The method names are generic, so every method pattern requires the receiver to come from the SDK (#sdk?);
 ; hooks and components must be bound (through aliases) to those SDK names.
-; In-memory provider configurations and test-provider maps give values for flags in code: @reference.default.
+; In-memory provider configurations and test-provider maps give values for flags in code: defaults (reference kind `default`).
 
 ; OpenFeature.getClient().getBooleanValue("x", false), client.getStringDetails("x", "a", context)
 (call_expression

@@ -171,6 +171,7 @@
               value: (object (pair key: (_) @key))))))))
   (#sdk? @receiver "PostHogProvider")) @reference.default
 
+; <PostHogProvider apiKey="phc_..." options={{ bootstrap: { featureFlags: { "x": true } } }} children={...} />
 (jsx_self_closing_element
   name: (_) @receiver
   (jsx_attribute
@@ -202,6 +203,7 @@
           value: (array (_) @key)))))
   (#sdk? @receiver "PostHogProvider")) @reference.jsx
 
+; <PostHogProvider apiKey="phc_..." bootstrapFlags={{ flags: ["x"] }} children={...} />
 (jsx_self_closing_element
   name: (_) @receiver
   (jsx_attribute
