@@ -1,6 +1,6 @@
 ; sdk: growthbook
 ; packages: @growthbook/growthbook @growthbook/growthbook-react
-; triggers: isOn isOff getFeatureValue evalFeature feature( useFeatureIsOn useFeatureValue useFeature useExperiment IfFeatureEnabled FeatureString features setFeatures
+; triggers: isOn isOff getFeatureValue evalFeature feature( useFeatureIsOn useFeatureValue useFeature useExperiment IfFeatureEnabled FeatureString GrowthBook GrowthBookClient setFeatures initSync
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   @growthbook/growthbook@1.8.0: dist/GrowthBook.d.ts (GrowthBook.isOn(key), isOff(key),
