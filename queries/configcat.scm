@@ -1,6 +1,6 @@
 ; sdk: configcat
-; packages: configcat-js configcat-node configcat-common @configcat/sdk configcat-react
-; triggers: getValue getValueAsync getValueDetails getValueDetailsAsync useFeatureFlag withConfigCatClient
+; packages: configcat-js configcat-node configcat-common @configcat/sdk configcat-react configcat-js-ssr configcat-js-chromium-extension configcat-react-native
+; triggers: getValue getValueAsync getValueDetails getValueDetailsAsync useFeatureFlag withConfigCatClient createFlagOverridesFromMap
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   configcat-common@9.4.1: lib/ConfigCatClient.d.ts (IConfigCatClient.getValueAsync(key, defaultValue, user?),
@@ -16,6 +16,14 @@
 ;     providerId?), useConfigCatClient() returns IConfigCatClient), lib/types/ConfigCatHOC.d.ts
 ;     (withConfigCatClient(Component) injects props { configCatClient, getValue(key, defaultValue, user?) }),
 ;     lib/types/ConfigCatProvider.d.ts (ConfigCatProvider reads no key)
+;   configcat-js-ssr@8.5.4 and configcat-js-chromium-extension@2.5.1: lib/index.d.ts (getClient(sdkKey,
+;     pollingMode?, options?) -> configcat-common@9.4.1's IConfigCatClient, as configcat-js)
+;   configcat-react-native@0.0.5 (the first React Native package): lib/index.d.ts (createClient(apiKey),
+;     createClientWith{AutoPoll,ManualPoll,LazyLoad}(...) -> the callback-era IConfigCatClient, key first)
+;   configcat-common@9.4.1 lib/index.d.ts: createFlagOverridesFromMap(map: { [name]: value }, behaviour,
+;     watchChanges?) (re-exported by every package: local values keyed by flag, matched as defaults)
+;   Checked again at the latest: configcat-js@9.6.1, configcat-node@11.4.1, @configcat/sdk@1.1.0,
+;     configcat-react@5.1.0.
 ; The method names are generic, so every pattern requires the receiver to come from the SDK (#sdk?),
 ; except the props a withConfigCatClient component reads through `this.props`, which require the
 ; file to import withConfigCatClient.
@@ -62,3 +70,18 @@
   (#eq? @_client "configCatClient")
   (#any-of? @_method "getValueAsync" "getValueDetailsAsync")
   (#imports? "withConfigCatClient")) @reference.call
+
+; flagOverrides: createFlagOverridesFromMap({ "x": true }, OverrideBehaviour.LocalOnly)
+(call_expression
+  function: (identifier) @receiver
+  arguments: (arguments . (object (pair key: (_) @key)))
+  (#sdk? @receiver "createFlagOverridesFromMap")) @reference.default
+
+; configcat.createFlagOverridesFromMap({ "x": true }, configcat.OverrideBehaviour.LocalOverRemote)
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_method
+    (#eq? @_method "createFlagOverridesFromMap"))
+  arguments: (arguments . (object (pair key: (_) @key)))
+  (#sdk? @receiver)) @reference.default

@@ -12,6 +12,12 @@
 ;   flagsmith-nodejs@8.1.2: build/esm/sdk/index.d.ts (getEnvironmentFlags(), getIdentityFlags(identifier)
 ;     return Flags), build/esm/sdk/models.d.ts (Flags.isFeatureEnabled(featureName),
 ;     Flags.getFeatureValue(featureName), Flags.getFlag(featureName))
+;   react-native-flagsmith@9.3.5: types.d.ts (the same IFlagsmith as flagsmith@10), react.d.ts (useFlags,
+;     useFlagsmith, no useExperiment), next-middleware.d.ts (a default flagsmith instance and
+;     createFlagsmithInstance(), as in flagsmith/next-middleware)
+;   Checked again at the latest: flagsmith@10.0.0, @flagsmith/flagsmith@12.4.0, flagsmith-nodejs@8.1.2.
+;   flagsmith-es is kept for code that still imports it, though the npm registry no longer has it.
+; Not listed: @openfeature/flagsmith-client-provider (reads go through OpenFeature, see openfeature.scm).
 ; The method names are generic, so every pattern requires the receiver to come from the SDK (#sdk?);
 ; `(#sdk? @receiver "useFlags")` also requires the name it is bound to (through import aliases and
 ; destructuring) to be one of those given.

@@ -1,6 +1,6 @@
 ; sdk: growthbook
 ; packages: @growthbook/growthbook @growthbook/growthbook-react
-; triggers: isOn isOff getFeatureValue evalFeature feature( useFeatureIsOn useFeatureValue useFeature useExperiment IfFeatureEnabled FeatureString
+; triggers: isOn isOff getFeatureValue evalFeature feature( useFeatureIsOn useFeatureValue useFeature useExperiment IfFeatureEnabled FeatureString GrowthBook GrowthBookClient setFeatures initSync
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   @growthbook/growthbook@1.8.0: dist/GrowthBook.d.ts (GrowthBook.isOn(key), isOff(key),
@@ -13,6 +13,15 @@
 ;     fallback), useFeature(id), useExperiment(exp: Experiment<T>) - an object whose `key` is the
 ;     experiment key, useGrowthBook() returns the GrowthBook instance, IfFeatureEnabled({ feature }),
 ;     FeatureString({ default, feature }))
+;   Checked again at @growthbook/growthbook@1.8.0 and @growthbook/growthbook-react@1.8.0 (the latest):
+;     dist/index.d.ts of the React package exports no other feature hook or component (no useGBFeature*);
+;     dist/GrowthBook.d.ts also gives new GrowthBook({ features }) (Options.features: Record<key,
+;     FeatureDefinition>), setFeatures(features), and GrowthBookClient initSync({ payload: { features } }),
+;     features defined in code, matched as defaults (reference kind `default`).
+; Not matched, like run(): withRunExperiment's runExperiment(experiment) and GrowthBookClient's
+; runInlineExperiment(experiment, userContext) (inline experiments, defined in code, not features).
+; The other GrowthBook packages on npm (@growthbook/edge-utils, @flags-sdk/growthbook) read no flag keys of
+; their own: the Vercel flags adapter's keys are in flag({ key }), see vercel.scm.
 ; Every method takes the key first, in the browser and the multi-user server client alike.
 ; The method names are generic, so every pattern requires the receiver to come from the SDK (#sdk?).
 
@@ -59,3 +68,43 @@
     (#eq? @_prop "feature")
     [(string) @key (jsx_expression (_) @key)])
   (#sdk? @receiver "IfFeatureEnabled" "FeatureString")) @reference.jsx
+
+;; Features defined in code: defaults keyed by feature.
+
+; new GrowthBook({ features: { "x": { defaultValue: true } } }), new GrowthBookClient({ features })
+(new_expression
+  constructor: (_) @receiver
+  arguments: (arguments
+    . (object
+      (pair
+        key: (property_identifier) @_features
+        (#eq? @_features "features")
+        value: (object (pair key: (_) @key)))))
+  (#sdk? @receiver)) @reference.default
+
+; gb.setFeatures({ "x": { defaultValue: true } })
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_method
+    (#eq? @_method "setFeatures"))
+  arguments: (arguments . (object (pair key: (_) @key)))
+  (#sdk? @receiver)) @reference.default
+
+; gb.initSync({ payload: { features: { "x": { defaultValue: true } } } })
+(call_expression
+  function: (member_expression
+    object: (_) @receiver
+    property: (property_identifier) @_method
+    (#eq? @_method "initSync"))
+  arguments: (arguments
+    . (object
+      (pair
+        key: (property_identifier) @_payload
+        (#eq? @_payload "payload")
+        value: (object
+          (pair
+            key: (property_identifier) @_features
+            (#eq? @_features "features")
+            value: (object (pair key: (_) @key)))))))
+  (#sdk? @receiver)) @reference.default

@@ -1,6 +1,6 @@
 ; sdk: launchdarkly
-; packages: launchdarkly-js-client-sdk @launchdarkly/js-client-sdk @launchdarkly/node-server-sdk launchdarkly-node-server-sdk launchdarkly-react-client-sdk
-; triggers: useCamelCaseFlagKeys variation getFlagValue getFlagReason allFlags allValues createMigration useFlags withLDConsumer LDProvider variationDetail boolVariation boolVariationDetail stringVariation stringVariationDetail numberVariation numberVariationDetail jsonVariation jsonVariationDetail migrationVariation withLDProvider asyncWithLDProvider
+; packages: launchdarkly-js-client-sdk @launchdarkly/js-client-sdk @launchdarkly/node-server-sdk launchdarkly-node-server-sdk launchdarkly-react-client-sdk @launchdarkly/react-sdk @launchdarkly/react-native-client-sdk launchdarkly-react-native-client-sdk @launchdarkly/vercel-server-sdk @launchdarkly/cloudflare-server-sdk @launchdarkly/akamai-server-base-sdk @launchdarkly/shopify-oxygen-sdk @launchdarkly/js-server-sdk-common-edge @launchdarkly/js-server-sdk-common @launchdarkly/js-client-sdk-common launchdarkly-electron-client-sdk launchdarkly-node-client-sdk
+; triggers: useCamelCaseFlagKeys variation getFlagValue getFlagReason allFlags allValues createMigration useFlags withLDConsumer LDProvider variationDetail boolVariation boolVariationDetail stringVariation stringVariationDetail numberVariation numberVariationDetail jsonVariation jsonVariationDetail migrationVariation withLDProvider asyncWithLDProvider useBoolVariation useBoolVariationDetail useStringVariation useStringVariationDetail useNumberVariation useNumberVariationDetail useJsonVariation useJsonVariationDetail useTypedVariation useTypedVariationDetail
 ; globals: LDClient
 ; case-off-when: useCamelCaseFlagKeys: false
 ;
@@ -26,6 +26,34 @@
 ;     camelCased with lodash.camelcase, `ldClient`; type LDProps), types.d.ts (ProviderConfig.flags: the flags
 ;     to subscribe to, "in their original form", values are defaults; used by withLDProvider,
 ;     asyncWithLDProvider and the LDProvider component), index.d.ts (re-exports launchdarkly-js-client-sdk)
+;   @launchdarkly/react-sdk@4.1.5 (the new React SDK): dist/index.d.ts (re-exports @launchdarkly/js-client-sdk;
+;     createClient(clientSideID, context, options) -> LDReactClient extends LDClient; useLDClient(); useFlags()
+;     camelCased unless useCamelCaseFlagKeys is false; hooks useBoolVariation, useStringVariation,
+;     useNumberVariation, useJsonVariation and their *Detail forms, all (key, defaultValue, reactContext?)),
+;     dist/server.d.ts (createLDServerSession(client, context) / createLDServerWrapper and useLDServerSession()
+;     -> LDServerSession with boolVariation(key, defaultValue) ... jsonVariationDetail, allFlagsState())
+;   @launchdarkly/react-native-client-sdk@10.20.3: dist/src/index.d.ts (new ReactNativeLDClient(mobileKey, ...)
+;     extends the js-client-sdk-common client: variation(key, defaultValue) and the typed forms),
+;     dist/src/hooks/useLDClient.d.ts, hooks/variation/useVariation.d.ts (useBoolVariation,
+;     useNumberVariation, useStringVariation, useJsonVariation and *Detail, all (key, defaultValue)),
+;     hooks/variation/useTypedVariation.d.ts (useTypedVariation(key, defaultValue), useTypedVariationDetail);
+;     its LDProvider takes a `client` prop, no flags
+;   launchdarkly-react-native-client-sdk@9.0.3 (the earlier React Native SDK): index.d.ts (new LDClient();
+;     boolVariation(flagKey, defaultValue, environment?) ... jsonVariationDetail, allFlags(environment?))
+;   Edge and other server runtimes, all init(...) -> the js-server-sdk-common LDClient above (key first):
+;     @launchdarkly/vercel-server-sdk@1.3.55 dist/cjs/src/index.d.ts (init(sdkKey, edgeConfig, options)),
+;     @launchdarkly/cloudflare-server-sdk@2.2.3 dist/index.d.ts (init(sdkKey, kvNamespace, options)),
+;     @launchdarkly/akamai-server-base-sdk@1.0.7 dist/cjs/src/index.d.ts (init({ sdkKey, featureStoreProvider })),
+;     @launchdarkly/shopify-oxygen-sdk@0.1.26 dist/index.d.ts (init(sdkKey, options)),
+;     @launchdarkly/js-server-sdk-common-edge@2.6.28 dist/cjs/src/index.d.ts (re-exports js-server-sdk-common)
+;   launchdarkly-electron-client-sdk@1.7.0: typings.d.ts (initializeInMain(envKey, user) and
+;     initializeInRenderer() -> clients with variation(key, defaultValue), allFlags();
+;     createNodeSdkAdapter(client).variation(key, user, defaultValue))
+;   launchdarkly-node-client-sdk@3.4.3: typings.d.ts (initialize(envKey, context) -> LDClient as in the browser)
+; Not listed: @launchdarkly/openfeature-node-server (its reads go through an OpenFeature client, see
+; openfeature.scm); @launchdarkly/server-sdk-ai (AI Configs, not flags); @launchdarkly/akamai-server-edgekv-sdk,
+; @launchdarkly/node-client-sdk, @launchdarkly/electron-client-sdk, @launchdarkly/svelte-client-sdk and
+; @launchdarkly/fastly-server-sdk are in the vendor's repository but not in the npm registry.
 ; The method names are generic, so every method pattern requires the receiver to come from the SDK (#sdk?).
 ; React reads of camelCased keys carry (#set! case "camel"); a string key that cannot be a lodash camelCase
 ; (it holds `-`, `_`, `.`, a space...) is taken as the original key (useCamelCaseFlagKeys: false).
@@ -40,6 +68,15 @@
       "jsonVariation" "jsonVariationDetail" "migrationVariation"))
   arguments: (arguments . (_) @key)
   (#sdk? @receiver)) @reference.call
+
+; React and React Native hooks: useBoolVariation("x", false), useStringVariationDetail("x", "a"),
+; useTypedVariation("x", 0) (the key first, the default second)
+(call_expression
+  function: (identifier) @receiver
+  arguments: (arguments . (_) @key)
+  (#sdk? @receiver "useBoolVariation" "useBoolVariationDetail" "useStringVariation"
+    "useStringVariationDetail" "useNumberVariation" "useNumberVariationDetail" "useJsonVariation"
+    "useJsonVariationDetail" "useTypedVariation" "useTypedVariationDetail")) @reference.hook
 
 ; (await client.allFlagsState(context)).getFlagValue("x"), state.getFlagReason("x")
 (call_expression

@@ -1,6 +1,6 @@
 ; sdk: split
-; packages: @splitsoftware/splitio @splitsoftware/splitio-react
-; triggers: getTreatment getTreatments getTreatmentWithConfig getTreatmentsWithConfig useSplitTreatments useTreatment useTreatments useTreatmentWithConfig useTreatmentsWithConfig SplitTreatments withSplitTreatments
+; packages: @splitsoftware/splitio @splitsoftware/splitio-react @splitsoftware/splitio-browserjs @splitsoftware/splitio-react-native @splitsoftware/splitio-redux
+; triggers: getTreatment getTreatments getTreatmentWithConfig getTreatmentsWithConfig useSplitTreatments useTreatment useTreatments useTreatmentWithConfig useTreatmentsWithConfig SplitTreatments withSplitTreatments splitNames selectTreatmentValue selectTreatmentWithConfig selectTreatmentAndStatus selectTreatmentWithConfigAndStatus connectToggler mapTreatmentToProps mapIsFeatureOnToProps
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   @splitsoftware/splitio@11.11.2: types/index.d.ts (SplitFactory(settings) returns ISDK / IAsyncSDK for
@@ -19,6 +19,18 @@
 ;     useTreatmentWithConfig.d.ts (options { name: string }), SplitTreatments.d.ts (props { names } or
 ;     { flagSets }), withSplitTreatments.d.ts (withSplitTreatments(names[], attributes?)),
 ;     useSplitClient.d.ts (returns { client }: a browser client), types.d.ts
+;   @splitsoftware/splitio-browserjs@1.7.1: types/index.d.ts (SplitFactory(settings) -> IBrowserSDK, the
+;     browser client above)
+;   @splitsoftware/splitio-react-native@0.1.0: types/index.d.ts (SplitFactory(settings) -> ISDK whose
+;     client() is keyed by core.key: the browser shapes)
+;   @splitsoftware/splitio-redux@1.13.0: types/index.d.ts, types/asyncActions.d.ts (getTreatments({ splitNames:
+;     string[] | string, key?, attributes? }), a thunk, not the client method), types/selectors.d.ts
+;     (selectTreatmentValue(splitState, featureFlagName, key?, default?), selectTreatmentWithConfig,
+;     selectTreatmentAndStatus, selectTreatmentWithConfigAndStatus: the name second),
+;     types/react-redux/connectToggler.d.ts (connectToggler(featureFlagName, key?), mapTreatmentToProps(...),
+;     mapIsFeatureOnToProps(...): the name first); getSplit(name) is the manager's view of a flag, not read
+;   @splitsoftware/splitio@11.11.2 and @splitsoftware/splitio-react@2.6.2 are still the latest.
+; Not listed: @splitsoftware/openfeature-js-split-provider (reads go through OpenFeature, see openfeature.scm).
 ;
 ; One package serves both: whether a client takes the user key first depends on the factory's
 ; settings (`core.key` set: browser), which the matcher does not follow. The position is read
@@ -133,3 +145,30 @@
     (#eq? @_prop "names")
     (jsx_expression (array (_) @key)))
   (#sdk? @receiver "SplitTreatments")) @reference.jsx
+
+;; Redux: @splitsoftware/splitio-redux.
+
+; dispatch(getTreatments({ splitNames: ["a", "b"] })), getTreatments({ splitNames: "a", key: userId })
+(call_expression
+  function: (identifier) @receiver
+  arguments: (arguments
+    . (object
+      (pair
+        key: (property_identifier) @_names
+        (#eq? @_names "splitNames")
+        value: [(array (_) @key) (string) @key (template_string) @key (identifier) @key
+          (member_expression) @key])))
+  (#sdk? @receiver "getTreatments")) @reference.call
+
+; selectTreatmentValue(state.splitio, "x"), selectTreatmentWithConfig(splitState, SPLITS.X, userKey)
+(call_expression
+  function: (identifier) @receiver
+  arguments: (arguments . (_) . (_) @key)
+  (#sdk? @receiver "selectTreatmentValue" "selectTreatmentWithConfig" "selectTreatmentAndStatus"
+    "selectTreatmentWithConfigAndStatus")) @reference.call
+
+; connectToggler("x")(FeatureOn, FeatureOff), connect(mapIsFeatureOnToProps("x"))(Component)
+(call_expression
+  function: (identifier) @receiver
+  arguments: (arguments . (_) @key)
+  (#sdk? @receiver "connectToggler" "mapTreatmentToProps" "mapIsFeatureOnToProps")) @reference.call

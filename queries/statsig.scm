@@ -1,5 +1,5 @@
 ; sdk: statsig
-; packages: statsig-node @statsig/statsig-node-core statsig-js @statsig/js-client statsig-react @statsig/react-bindings
+; packages: statsig-node @statsig/statsig-node-core statsig-js @statsig/js-client statsig-react @statsig/react-bindings @statsig/react-native-bindings @statsig/expo-bindings @statsig/angular-bindings @statsig/js-on-device-eval-client statsig-react-native statsig-react-native-expo
 ; triggers: checkGate getFeatureGate getConfig getDynamicConfig getExperiment getLayer useGate useFeatureGate useExperiment useDynamicConfig useConfig useLayer checkGateSync checkGateWithExposureLoggingDisabled checkGateWithExposureLoggingDisabledSync getConfigSync getConfigWithExposureLoggingDisabled getConfigWithExposureLoggingDisabledSync getExperimentSync getExperimentWithExposureLoggingDisabled getExperimentWithExposureLoggingDisabledSync getFeatureGateSync getFeatureGateWithExposureLoggingDisabled getFeatureGateWithExposureLoggingDisabledSync getLayerSync getLayerWithExposureLoggingDisabled getLayerWithExposureLoggingDisabledSync useConfigWithExposureLoggingDisabled useExperimentWithExposureLoggingDisabled useGateValue useGateWithExposureLoggingDisabled useLayerWithExposureLoggingDisabled
 ;
 ; Read from the packages' own type definitions (npm pack):
@@ -23,6 +23,19 @@
 ;   statsig-react@2.1.0: dist/index.d.ts, useGate.d.ts, useFeatureGate.d.ts, useExperiment.d.ts,
 ;     useConfig.d.ts, useLayer.d.ts and the *WithExposureLoggingDisabled hooks (hook(name, ...)),
 ;     Statsig (static, name first as in statsig-js)
+;   @statsig/react-native-bindings@3.33.4 and @statsig/expo-bindings@3.33.5: src/index.d.ts (the React
+;     bindings' hooks re-exported; new StatsigClientRN(sdkKey, user) / new StatsigClientExpo(...), browser
+;     clients, name first)
+;   @statsig/js-on-device-eval-client@3.33.5: src/StatsigOnDeviceEvalClient.d.ts (new
+;     StatsigOnDeviceEvalClient(sdkKey) / StatsigOnDeviceEvalClient.instance(): checkGate(name, user, options?),
+;     getFeatureGate, getDynamicConfig, getExperiment, getLayer: the name FIRST, the user second)
+;   @statsig/angular-bindings@3.20.2: statsig.service.d.ts (StatsigService, injected: checkGate(gateName,
+;     options?), getDynamicConfig, getExperiment, getLayer, name first); checkGate.directive.d.ts (the
+;     stgCheckGate directive lives in templates, which are not scanned)
+;   statsig-react-native@4.15.0 and statsig-react-native-expo@4.7.2: dist/index.d.ts (statsig-react's hooks
+;     and its static, name-first Statsig, re-exported)
+; Not listed: @statsig/next@3.33.4 (StatsigBootstrapProvider only: no name is read through it),
+; @statsig/js-local-overrides (overrides, not reads).
 ;
 ; The server SDKs take the user first and the name second; the browser SDKs take the name first
 ; and options (an object or a boolean) second. The method names are the same, and `#sdk?` cannot
@@ -36,7 +49,8 @@
 ; When both arguments are plain expressions (`checkGate(user, GATE)` or `checkGate(GATE, opts)`) only
 ; a receiver made by a known constructor or typed with a known class decides (`new StatsigServer()`,
 ; node-core's `new Statsig()` / `Statsig.shared()`, a StatsigServer-typed parameter: server;
-; `new StatsigClient()`, `StatsigClient.instance()`, a StatsigClient-typed parameter: browser). For
+; `new StatsigClient()` and its React Native, Expo and on-device forms, `StatsigClient.instance()`, a
+; parameter typed with one of them or with Angular's StatsigService: browser). For
 ; the default-imported statsig-node / statsig-js object, and a parameter typed with node-core's
 ; `Statsig` (a name statsig-react's static, name-first `Statsig` shares), the call is left out: that
 ; needs a predicate that restricts `#sdk?` to some of the SDK's packages.
@@ -139,7 +153,8 @@
       (parenthesized_expression) (binary_expression) (ternary_expression)] @key
     . [(identifier) (member_expression) (subscript_expression) (call_expression) (await_expression)
       (parenthesized_expression) (binary_expression) (ternary_expression)])
-  (#sdk-from? @receiver "StatsigClient" "instance")) @reference.call
+  (#sdk-from? @receiver "StatsigClient" "instance" "StatsigClientRN" "StatsigClientExpo"
+    "StatsigOnDeviceEvalClient")) @reference.call
 
 ; Server, both arguments plain expressions, a receiver typed StatsigServer:
 ; constructor(private statsig: StatsigServer) {} ... this.statsig.checkGate(user, GATE)
@@ -173,7 +188,8 @@
       (parenthesized_expression) (binary_expression) (ternary_expression)] @key
     . [(identifier) (member_expression) (subscript_expression) (call_expression) (await_expression)
       (parenthesized_expression) (binary_expression) (ternary_expression)])
-  (#sdk? @receiver "StatsigClient")) @reference.call
+  (#sdk? @receiver "StatsigClient" "StatsigClientRN" "StatsigClientExpo" "StatsigOnDeviceEvalClient"
+    "StatsigService")) @reference.call
 
 ; Server only (statsig-node): Statsig.checkGateSync(user, GATE), getExperimentSync(user, "x")
 (call_expression

@@ -18,6 +18,12 @@
 ;     { enabled, variant }), dist/hooks.d.ts (useFlag(name), useVariant(name), useFlags() -> IToggle[],
 ;     useUnleashClient()), dist/flagsClient.d.ts (flagsClient(toggles) -> UnleashClient),
 ;     dist/FlagProvider.d.ts (config as in the React package), client.d.ts (the `/client` entry re-exports them)
+;   Checked again at the latest: unleash-client@6.12.2 lib/index.d.ts and lib/unleash.d.ts (the same functions
+;     and methods), unleash-proxy-client@3.8.2, @unleash/proxy-client-react@5.1.0 and @unleash/nextjs@1.6.7
+;     (no new entry point); the React package also serves React Native
+; Not listed: @unleash/proxy-client-vue and @unleash/proxy-client-svelte (their reads are in .vue / .svelte
+; files, which are not scanned), @unleash/openfeature-node-provider (reads go through OpenFeature, see
+; openfeature.scm).
 ; The method names are generic, so every method pattern requires the receiver to come from the SDK (#sdk?);
 ; functions and hooks must be bound (through aliases and destructuring) to those SDK names.
 ; Not matched: count(toggleName, enabled) (its name is too common to be a trigger word) and useFlags()

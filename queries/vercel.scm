@@ -10,6 +10,12 @@
 ;   @vercel/flags@3.1.1: dist/next.d.ts, dist/sveltekit.d.ts (flag(definition) for `@vercel/flags/next`
 ;     and `@vercel/flags/sveltekit`), dist/types-swW0-Ony.d.ts (FlagDeclaration with `key: string`),
 ;     dist/index.d.ts (reportValue(key, value))
+;   Checked again at the latest (flags@4.3.1, @vercel/flags@3.1.1): dist/react.d.ts (<FlagValues values> and
+;     <FlagDefinitions definitions> report values to the Vercel Toolbar, almost always from evaluate() or
+;     the declarations, not literal keys: not matched), dist/next.d.ts (evaluate(flags), precompute(flags),
+;     getPrecomputed(flag, ...) take declared flag functions, not keys)
+; Not listed: the @flags-sdk/* adapters (@flags-sdk/launchdarkly@0.3.4, statsig@0.2.5, posthog@0.2.2,
+; openfeature@0.1.2 ...): they are passed as `adapter:` to flag({ key }), which holds the key.
 ; A flag is declared once, with its key, and then read by calling the declared function
 ; (`await showBanner()`), which names no key: the declaration is the reference.
 

@@ -76,11 +76,9 @@ pub(super) fn compile(
             .unwrap_or(0);
         let file = sdks.get(sdk).map(|s| s.file.clone()).unwrap_or_default();
         let (reference_capture, kind) =
-            reference_capture(&query, pattern, &source).ok_or_else(|| {
-                QueryError::MissingReference {
-                    file: file.clone(),
-                    pattern: pattern + 1,
-                }
+            reference_capture(&query, pattern).ok_or_else(|| QueryError::MissingReference {
+                file: file.clone(),
+                pattern: pattern + 1,
             })?;
         let predicates = query
             .general_predicates(pattern)
@@ -289,17 +287,21 @@ fn sdk_file_for_capture(sdks: &[SdkSpec], name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The `@reference.<kind>` capture a pattern ends with.
-fn reference_capture(query: &Query, pattern: usize, source: &str) -> Option<(u32, RefKind)> {
-    let start = query.start_byte_for_pattern(pattern);
-    let end = query.end_byte_for_pattern(pattern);
-    let text = source.get(start..end)?;
-    let names = query.capture_names();
-    names.iter().enumerate().find_map(|(index, name)| {
-        let kind = RefKind::from_name(name.strip_prefix("reference.")?)?;
-        text.contains(&format!("@{name}"))
-            .then_some((index as u32, kind))
-    })
+/// The `@reference.<kind>` capture a pattern uses. Read from the compiled pattern, not its
+/// text: a pattern's byte range runs on over the comments that introduce the next one.
+fn reference_capture(query: &Query, pattern: usize) -> Option<(u32, RefKind)> {
+    let quantifiers = query.capture_quantifiers(pattern);
+    query
+        .capture_names()
+        .iter()
+        .enumerate()
+        .find_map(|(index, name)| {
+            let kind = RefKind::from_name(name.strip_prefix("reference.")?)?;
+            let used = quantifiers
+                .get(index)
+                .is_some_and(|q| *q != tree_sitter::CaptureQuantifier::Zero);
+            used.then_some((index as u32, kind))
+        })
 }
 
 fn parse_predicate(
@@ -470,6 +472,23 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(err.contains("@reference"), "{err}");
+    }
+
+    #[test]
+    fn comment_naming_a_capture_does_not_stand_in_for_it() {
+        let spec = SdkSpec::parse(
+            "bad.scm",
+            "; sdk: bad\n(call_expression (arguments (string) @key))\n; the next one is a @reference.call\n((call_expression (arguments (string) @key)) @reference.call)\n",
+        )
+        .unwrap();
+        let err = compile(&[spec], Lang::JavaScript, &|_, _| true)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("@reference") && err.contains("pattern 1"),
+            "{err}"
+        );
     }
 
     #[test]
