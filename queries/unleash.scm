@@ -1,6 +1,6 @@
 ; sdk: unleash
 ; packages: unleash-client unleash-proxy-client @unleash/proxy-client-react @unleash/nextjs
-; triggers: isEnabled getVariant forceGetVariant getFeatureToggleDefinition countVariant useFlag useVariant @unleash/nextjs unleash
+; triggers: isEnabled getVariant forceGetVariant getFeatureToggleDefinition countVariant useFlag useVariant @unleash/nextjs bootstrap
 ;
 ; Read from the packages' own type definitions (npm pack):
 ;   unleash-client@6.12.1: lib/index.d.ts (module functions after initialize(config): isEnabled(name, context?,

@@ -26,7 +26,7 @@ use crate::matcher::helpers::{
 };
 use crate::matcher::{find_references, Aliases, CompiledQuery, Found, Matcher, QueryError};
 use crate::parse::{bare_jsx_ampersands_only, parse, Lang, ALL};
-use crate::prefilter::{in_set, Prefilter, WordSet};
+use crate::prefilter::{in_set, Prefilter, ScopeFacts, SdkScopes, WordSet};
 use crate::reference::Reference;
 use crate::resolve::{Module, Project};
 use crate::walk::{read_at_most, walker, FileFilter, Files, WalkError};
@@ -169,17 +169,18 @@ pub fn scan_with_progress(
         .enumerate()
         .flat_map(|(sdk, spec)| spec.globals.iter().map(move |g| (g.clone(), sdk)))
         .collect();
-    let walked = walk_and_prefilter(options, &prefilter, &global_names, progress)?;
+    let mut walked = walk_and_prefilter(options, &prefilter, &global_names, progress)?;
     progress.finish_and_clear();
 
-    let imported =
-        walked.imported | walked.script_tags | manifests_above(&options.paths, &prefilter);
-    let reachable = matcher.reachable(imported);
+    let above = manifests_above(&options.paths, &prefilter);
+    let imported = walked.imported | walked.script_tags | above;
+    let scopes = SdkScopes::new(std::mem::take(&mut walked.scope), matcher.reachable(above));
+    let reachable = scopes.union() & matcher.all();
     let mut candidates: Vec<Candidate> = walked
         .candidates
         .into_iter()
         .filter_map(|mut candidate| {
-            candidate.sdks &= reachable;
+            candidate.sdks &= scopes.of(&candidate.path);
             (candidate.sdks != 0).then_some(candidate)
         })
         .collect();
@@ -224,8 +225,11 @@ pub fn scan_with_progress(
             *count = query.as_ref().map_or(0, |q| q.query.pattern_count());
         }
         let matching = Instant::now();
+        // One file per task: rayon would otherwise hand a worker a run of the largest
+        // files in one piece, and the other core would idle once its share is done.
         let outcomes = candidates
             .into_par_iter()
+            .with_max_len(1)
             .map_init(QueryCursor::new, |cursor, candidate| {
                 parse_and_match(
                     options.infer_helpers,
@@ -628,6 +632,8 @@ struct Walked {
     imported: u64,
     /// The SDKs an HTML page of the repository installs with a script tag.
     script_tags: u64,
+    /// Which package names which SDK, for scoping them package by package.
+    scope: ScopeFacts,
     bytes_read: u64,
     result: ScanResult,
 }
@@ -638,6 +644,7 @@ impl Walked {
         self.files.extend(other.files);
         self.imported |= other.imported;
         self.script_tags |= other.script_tags;
+        self.scope.absorb(other.scope);
         self.bytes_read += other.bytes_read;
         self.result.files_scanned += other.result.files_scanned;
         self.result.skipped.extend(other.result.skipped);
@@ -883,10 +890,19 @@ impl ParallelVisitor for FileVisitor<'_> {
             self.prefilter_file(entry.path(), &relative, lang);
         } else if entry.file_name() == "package.json" {
             if let Ok(manifest) = std::fs::read(entry.path()) {
-                self.local.imported |= self.prefilter.manifest(&manifest);
+                let manifest = self.prefilter.read_manifest(&manifest);
+                self.local.imported |= manifest.sdks;
+                let path = crate::resolve::paths::normalize(entry.path());
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                self.local.scope.manifests.push((dir, manifest));
             }
         } else if is_html(entry.path()) {
-            self.local.script_tags |= self.script_tags(entry.path());
+            let installed = self.script_tags(entry.path());
+            if installed != 0 {
+                self.local.script_tags |= installed;
+                let path = crate::resolve::paths::normalize(entry.path());
+                self.local.scope.script_tags.push((path, installed));
+            }
         }
         WalkState::Continue
     }
@@ -947,6 +963,12 @@ impl FileVisitor<'_> {
         });
         let hits = self.prefilter.scan(&bytes);
         self.local.imported |= hits.packages;
+        if hits.packages != 0 {
+            self.local
+                .scope
+                .imports
+                .push((path.to_owned(), hits.packages));
+        }
         if hits.triggers == 0 {
             return;
         }

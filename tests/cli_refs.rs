@@ -6,7 +6,7 @@ mod cli;
 use std::path::Path;
 use std::process::Output;
 
-use cli::{flaglint, repo, stderr, stdout};
+use cli::{flaglint, repo, repo_text, stderr, stdout};
 
 const USES_FLAG: &[u8] = b"import flagsmith from 'flagsmith';\nflagsmith.hasFeature('seen');\n";
 
@@ -504,4 +504,56 @@ fn r14_a_bare_ampersand_in_jsx_text_is_no_syntax_error() {
         json["summary"]["grammar_limits"],
         serde_json::json!([{"file": "Nav.js", "line": 3}, {"file": "Save.tsx", "line": 2}])
     );
+}
+
+/// r13: which SDKs a file can reach is decided by its package. A package that depends on
+/// no SDK (a folder of vendored bundles) is not parsed for another package's SDK; a package
+/// that depends on a workspace package which creates the client reads through it; a
+/// package that imports an SDK it does not declare (hoisted) still reaches it.
+#[test]
+fn r13_sdks_are_scoped_package_by_package() {
+    let dir = repo_text(&[
+        ("package.json", r#"{"private": true, "workspaces": ["packages/*"]}"#),
+        (
+            "packages/flags/package.json",
+            r#"{"name": "@acme/flags", "main": "src/index.ts", "dependencies": {"flagsmith": "*"}}"#,
+        ),
+        (
+            "packages/flags/src/index.ts",
+            "import flagsmith from 'flagsmith';\nexport const client = flagsmith;\n",
+        ),
+        (
+            "packages/web/package.json",
+            r#"{"name": "web", "dependencies": {"@acme/flags": "workspace:*"}}"#,
+        ),
+        (
+            "packages/web/src/page.ts",
+            "import { client } from '@acme/flags';\nexport const on = client.hasFeature('through_workspace');\n",
+        ),
+        ("packages/hoisted/package.json", r#"{"name": "hoisted"}"#),
+        (
+            "packages/hoisted/src/a.ts",
+            "import flagsmith from 'flagsmith';\nexport const on = flagsmith.hasFeature('hoisted');\n",
+        ),
+        ("packages/bundles/package.json", r#"{"name": "bundles"}"#),
+        (
+            "packages/bundles/react-dom.js",
+            "function getValue(node) { return node.value }\nexport const v = getValue(input);\n",
+        ),
+    ]);
+    let output = flaglint(dir.path(), &["refs", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        keys(&output),
+        vec![
+            ("packages/hoisted/src/a.ts".into(), "hoisted".into()),
+            (
+                "packages/web/src/page.ts".into(),
+                "through_workspace".into()
+            ),
+        ]
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // The bundle holds a trigger word of Flagsmith, whose package it cannot reach.
+    assert_eq!(json["summary"]["files_parsed"], 2, "{json}");
 }

@@ -300,7 +300,13 @@ fn raw_response(reply: &Reply, body: &[u8]) -> Vec<u8> {
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    // Every answer closes its connection, and says so: a client that pooled it would
+    // otherwise race the close on its next request and retry it, which shows up as a
+    // request made twice (seen under load in CI).
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
     let mut response = head.into_bytes();
     response.extend_from_slice(body);
     response

@@ -8,9 +8,14 @@
 //! `require('flagsmith/react')`, `import('flags')`): an SDK no file imports and no
 //! package.json depends on ([`Prefilter::manifest`]) cannot be read anywhere, so the scan
 //! can leave its queries out altogether. A string that merely spells a package name
-//! (`{ dataKey: 'flags' }`) is not an import.
+//! (`{ dataKey: 'flags' }`) is not an import. In a monorepo, which SDKs a file can reach
+//! is decided package by package ([`SdkScopes`]).
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+mod scope;
+
+pub use scope::{ScopeFacts, SdkScopes};
 
 /// SDKs are tracked in a 64-bit set per file.
 pub const MAX_SDKS: usize = 64;
@@ -62,6 +67,16 @@ impl WordSet {
             *slot |= bits;
         }
     }
+}
+
+/// A package.json, as far as SDK scoping needs it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    pub name: Option<String>,
+    /// The SDKs whose packages it depends on.
+    pub sdks: u64,
+    /// Every package it depends on, of any kind.
+    pub dependencies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -167,10 +182,19 @@ impl Prefilter {
     /// The SDKs whose packages a package.json lists in its dependencies (of any kind);
     /// its other strings (`"files": ["flags"]`, scripts) name no dependency.
     pub fn manifest(&self, manifest: &[u8]) -> u64 {
+        self.read_manifest(manifest).sdks
+    }
+
+    /// What a package.json says about SDKs: the ones it depends on, its name and every
+    /// package it depends on (for the workspace packages among them).
+    pub fn read_manifest(&self, manifest: &[u8]) -> Manifest {
         let Ok(json) = serde_json::from_slice::<serde_json::Value>(manifest) else {
-            return 0;
+            return Manifest::default();
         };
-        let mut set = 0;
+        let mut read = Manifest {
+            name: json.get("name").and_then(|n| n.as_str()).map(String::from),
+            ..Manifest::default()
+        };
         for field in [
             "dependencies",
             "devDependencies",
@@ -182,11 +206,12 @@ impl Prefilter {
             };
             for (package, owners) in &self.packages {
                 if dependencies.contains_key(package) {
-                    set |= owners;
+                    read.sdks |= owners;
                 }
             }
+            read.dependencies.extend(dependencies.keys().cloned());
         }
-        set
+        read
     }
 
     /// The SDKs whose trigger words and packages occur in `haystack`.
