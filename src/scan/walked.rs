@@ -1,0 +1,268 @@
+//! Stage 1: walk and prefilter, in parallel. Every file is read once, searched for trigger
+//! words and SDK package names, and dropped unless it holds a trigger word; package.json
+//! files and HTML pages say which SDKs each package reaches.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
+use indicatif::ProgressBar;
+
+use super::{display_path, relative_path, FileError, ScanOptions, ScanResult, SkipReason, Skipped};
+use crate::parse::Lang;
+use crate::prefilter::{Prefilter, ScopeFacts, WordSet};
+use crate::walk::WalkError;
+use crate::walk::{read_at_most, walker};
+
+/// One file of the walk, remembered for the helper rounds.
+pub(super) struct WalkedFile {
+    pub(super) path: PathBuf,
+    pub(super) file: String,
+    pub(super) lang: Lang,
+}
+
+/// A file with trigger words, read and waiting to be parsed.
+pub(super) struct Candidate {
+    pub(super) path: PathBuf,
+    pub(super) file: String,
+    pub(super) lang: Lang,
+    pub(super) source: String,
+    /// The SDKs whose trigger words it holds.
+    pub(super) sdks: u64,
+    pub(super) words: WordSet,
+}
+
+/// What stage 1 leaves for stage 2.
+#[derive(Default)]
+pub(super) struct Walked {
+    pub(super) candidates: Vec<Candidate>,
+    /// Every JS/TS file read, for the helper rounds.
+    pub(super) files: Vec<WalkedFile>,
+    /// The SDKs whose packages some file names.
+    pub(super) imported: u64,
+    /// The SDKs an HTML page of the repository installs with a script tag.
+    pub(super) script_tags: u64,
+    /// Which package names which SDK, for scoping them package by package.
+    pub(super) scope: ScopeFacts,
+    pub(super) bytes_read: u64,
+    pub(super) result: ScanResult,
+}
+
+impl Walked {
+    pub(super) fn absorb(&mut self, other: Walked) {
+        self.candidates.extend(other.candidates);
+        self.files.extend(other.files);
+        self.imported |= other.imported;
+        self.script_tags |= other.script_tags;
+        self.scope.absorb(other.scope);
+        self.bytes_read += other.bytes_read;
+        self.result.files_scanned += other.result.files_scanned;
+        self.result.skipped.extend(other.result.skipped);
+        self.result.errors.extend(other.result.errors);
+    }
+}
+
+pub(super) fn walk_and_prefilter(
+    options: &ScanOptions,
+    prefilter: &Prefilter,
+    globals: &[(String, usize)],
+    progress: &ProgressBar,
+) -> Result<Walked, WalkError> {
+    let walk = walker(&options.paths, options.threads)?;
+    let merged = Arc::new(Mutex::new(Walked::default()));
+    let mut builder = VisitorBuilder {
+        options,
+        prefilter,
+        globals,
+        merged: merged.clone(),
+        progress,
+    };
+    walk.visit(&mut builder);
+    drop(builder);
+    Ok(Arc::try_unwrap(merged)
+        .ok()
+        .and_then(|m| m.into_inner().ok())
+        .unwrap_or_default())
+}
+
+pub(super) struct VisitorBuilder<'s> {
+    pub(super) options: &'s ScanOptions,
+    pub(super) prefilter: &'s Prefilter,
+    pub(super) globals: &'s [(String, usize)],
+    pub(super) merged: Arc<Mutex<Walked>>,
+    pub(super) progress: &'s ProgressBar,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(FileVisitor {
+            options: self.options,
+            prefilter: self.prefilter,
+            globals: self.globals,
+            local: Walked::default(),
+            merged: self.merged.clone(),
+            progress: self.progress.clone(),
+        })
+    }
+}
+
+pub(super) struct FileVisitor<'s> {
+    pub(super) options: &'s ScanOptions,
+    pub(super) prefilter: &'s Prefilter,
+    /// Each SDK's global names, for script tags in HTML pages.
+    pub(super) globals: &'s [(String, usize)],
+    pub(super) local: Walked,
+    pub(super) merged: Arc<Mutex<Walked>>,
+    pub(super) progress: ProgressBar,
+}
+
+impl Drop for FileVisitor<'_> {
+    fn drop(&mut self) {
+        let local = std::mem::take(&mut self.local);
+        if let Ok(mut merged) = self.merged.lock() {
+            merged.absorb(local);
+        }
+    }
+}
+
+impl ParallelVisitor for FileVisitor<'_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                self.local.result.errors.push(FileError {
+                    file: err
+                        .to_string()
+                        .split(':')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                    message: err.to_string(),
+                });
+                return WalkState::Continue;
+            }
+        };
+        let relative = relative_path(&self.options.root, entry.path());
+        let Some(file_type) = entry.file_type() else {
+            return WalkState::Continue;
+        };
+        if file_type.is_dir() {
+            if entry.depth() > 0 && self.options.filter.skips_dir(&relative) {
+                return WalkState::Skip;
+            }
+            return WalkState::Continue;
+        }
+        if !file_type.is_file() {
+            return WalkState::Continue;
+        }
+        if let Some(lang) = self.options.filter.accepts_file(&relative) {
+            self.prefilter_file(entry.path(), &relative, lang);
+        } else if entry.file_name() == "package.json" {
+            if let Ok(manifest) = std::fs::read(entry.path()) {
+                let manifest = self.prefilter.read_manifest(&manifest);
+                self.local.imported |= manifest.sdks;
+                let path = crate::resolve::paths::normalize(entry.path());
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                self.local.scope.manifests.push((dir, manifest));
+            }
+        } else if is_html(entry.path()) {
+            let installed = self.script_tags(entry.path());
+            if installed != 0 {
+                self.local.script_tags |= installed;
+                let path = crate::resolve::paths::normalize(entry.path());
+                self.local.scope.script_tags.push((path, installed));
+            }
+        }
+        WalkState::Continue
+    }
+}
+
+pub(super) fn is_html(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+impl FileVisitor<'_> {
+    /// The SDKs whose script-tag install this HTML page holds: a `<script>` and the SDK's
+    /// global name (`posthog.init(`, `flagsmith.init(`).
+    pub(super) fn script_tags(&self, path: &Path) -> u64 {
+        let Ok(Ok(bytes)) = read_at_most(path, self.options.max_file_size) else {
+            return 0;
+        };
+        if memchr::memmem::find(&bytes, b"<script").is_none() {
+            return 0;
+        }
+        self.globals
+            .iter()
+            .filter(|(global, _)| {
+                memchr::memmem::find(&bytes, format!("{global}.").as_bytes()).is_some()
+            })
+            .fold(0, |set, (_, sdk)| set | (1u64 << sdk))
+    }
+
+    pub(super) fn prefilter_file(&mut self, path: &Path, relative: &Path, lang: Lang) {
+        // One name per file, as imports name it (`./src/a.ts` and `src/a.ts` are one module).
+        let path = &crate::resolve::paths::normalize(path);
+        self.local.result.files_scanned += 1;
+        self.progress.inc(1);
+        let limit = self.options.max_file_size;
+        let bytes = match self.options.files.read_at_most(path, limit) {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(bytes)) => {
+                self.local.result.skipped.push(Skipped {
+                    file: display_path(relative),
+                    reason: SkipReason::TooLarge { bytes, limit },
+                });
+                return;
+            }
+            Err(err) => {
+                self.local.result.errors.push(FileError {
+                    file: display_path(relative),
+                    message: err.to_string(),
+                });
+                return;
+            }
+        };
+        self.local.bytes_read += bytes.len() as u64;
+        self.local.files.push(WalkedFile {
+            path: path.to_owned(),
+            file: display_path(relative),
+            lang,
+        });
+        let hits = self.prefilter.scan(&bytes);
+        self.local.imported |= hits.packages;
+        if hits.packages != 0 {
+            self.local
+                .scope
+                .imports
+                .push((path.to_owned(), hits.packages));
+        }
+        if hits.triggers == 0 {
+            return;
+        }
+        let file = display_path(relative);
+        if memchr::memchr(0, &bytes).is_some() {
+            self.local.result.skipped.push(Skipped {
+                file,
+                reason: SkipReason::Binary,
+            });
+            return;
+        }
+        let Ok(source) = String::from_utf8(bytes) else {
+            self.local.result.skipped.push(Skipped {
+                file,
+                reason: SkipReason::NotUtf8,
+            });
+            return;
+        };
+        self.local.candidates.push(Candidate {
+            path: path.to_owned(),
+            file,
+            lang,
+            source,
+            sdks: hits.triggers,
+            words: hits.words,
+        });
+    }
+}
