@@ -21,6 +21,7 @@
 //! report). `main.rs` only calls [`cli::run`], so tests can drive the CLI in process.
 
 pub mod atomic;
+pub mod cache;
 pub mod cleanup;
 pub mod cli;
 pub mod commands;

@@ -35,6 +35,69 @@ pub struct Reference {
     pub via: Vec<String>,
 }
 
+/// Lists of references with every field, `span` included, for the scan cache (the JSON
+/// output leaves `span` out): `#[serde(with = "crate::reference::every_field")]`.
+pub mod every_field {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Dynamic, RefKind, Reference};
+
+    #[derive(Serialize, Deserialize)]
+    struct Full {
+        file: String,
+        line: usize,
+        column: usize,
+        key: Option<String>,
+        dynamic: Option<Dynamic>,
+        sdk: String,
+        kind: RefKind,
+        case: Option<String>,
+        span: usize,
+        shape: String,
+        via: Vec<String>,
+    }
+
+    pub fn serialize<S: Serializer>(references: &[Reference], to: S) -> Result<S::Ok, S::Error> {
+        let full: Vec<Full> = references
+            .iter()
+            .map(|r| Full {
+                file: r.file.clone(),
+                line: r.line,
+                column: r.column,
+                key: r.key.clone(),
+                dynamic: r.dynamic.clone(),
+                sdk: r.sdk.clone(),
+                kind: r.kind,
+                case: r.case.clone(),
+                span: r.span,
+                shape: r.shape.clone(),
+                via: r.via.clone(),
+            })
+            .collect();
+        full.serialize(to)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<Vec<Reference>, D::Error> {
+        let full = Vec::<Full>::deserialize(from)?;
+        Ok(full
+            .into_iter()
+            .map(|f| Reference {
+                file: f.file,
+                line: f.line,
+                column: f.column,
+                key: f.key,
+                dynamic: f.dynamic,
+                sdk: f.sdk,
+                kind: f.kind,
+                case: f.case,
+                span: f.span,
+                shape: f.shape,
+                via: f.via,
+            })
+            .collect())
+    }
+}
+
 /// An unresolved key: the expression as written, and its known literal prefix.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Dynamic {

@@ -281,7 +281,7 @@ fn stats_say_what_was_read_and_where_the_time_went() {
     assert!(output.status.success(), "{}", stderr(&output));
     let err = stderr(&output);
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("stats: ")).collect();
-    assert_eq!(lines.len(), 5, "{err}");
+    assert_eq!(lines.len(), 6, "{err}");
     assert!(lines[0].contains("2 files, 0.0 MB"), "{}", lines[0]);
     assert!(
         lines[1].contains("SDKs in use: flagsmith; 1 files"),
@@ -295,9 +295,14 @@ fn stats_say_what_was_read_and_where_the_time_went() {
         lines[3]
     );
     assert!(
-        lines[4].contains("flag helpers: 0 inferred"),
+        lines[4].contains("cache: 0 of 2 files and 0 of 1 parsed files answered from the cache"),
         "{}",
         lines[4]
+    );
+    assert!(
+        lines[5].contains("flag helpers: 0 inferred"),
+        "{}",
+        lines[5]
     );
     // The output itself is unchanged.
     assert_eq!(keys(&output), vec![("src/a.ts".into(), "seen".into())]);

@@ -96,6 +96,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     if args.staged {
         let index = crate::git::Index::open(&context.options.root)?;
         context.options.files = Files::Index(std::sync::Arc::new(index));
+        // The cache knows files by their stamp in the working tree, not in the index.
+        context.options.cache = None;
     }
     if changed_only {
         let root = context.options.root.clone();

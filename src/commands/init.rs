@@ -119,6 +119,8 @@ fn inferred_helpers(root: &Path) -> Result<Vec<Helper>> {
         include: Vec::new(),
         exclude: Vec::new(),
         stats: false,
+        // `init` runs once, before there is anything to cache.
+        no_cache: true,
     };
     let common = super::CommonArgs {
         config: None,

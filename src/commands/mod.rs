@@ -27,6 +27,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use jiff::Timestamp;
 
+use crate::cache::CACHE_DIR;
 use crate::config::Config;
 use crate::finding::FlagOrigin;
 use crate::matcher::{Matcher, SdkSpec};
@@ -112,6 +113,10 @@ pub struct ScanArgs {
     /// flag service took), on standard error.
     #[arg(long)]
     pub stats: bool,
+    /// Neither read nor write the cache (`.flaglint/cache/` beside the config, or in the
+    /// scanned folder): every file is read and parsed again.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// `--now YYYY-MM-DD`: judge ages as of that day.
@@ -189,6 +194,7 @@ impl ScanContext {
         sdks.extend(crate::matcher::wrapper::compile_all(&config)?);
         let matcher = Matcher::new(sdks)?;
         let infer_helpers = config.scan.infer_helpers.unwrap_or(true);
+        let cache = (!scan.no_cache).then(|| cache_home(&config, &paths).join(CACHE_DIR));
         Ok(ScanContext {
             config,
             options: ScanOptions {
@@ -199,6 +205,7 @@ impl ScanContext {
                 filter,
                 max_file_size,
                 files: Files::WorkTree,
+                cache,
             },
             matcher,
             root_display,
@@ -246,7 +253,21 @@ fn stats_text(result: &ScanResult) -> String {
         seconds(stats.match_wall),
         seconds(stats.parse_cpu),
         seconds(stats.match_cpu),
-    ) + &helpers_text(result)
+    ) + &cache_text(result)
+        + &helpers_text(result)
+}
+
+/// `--stats`: what came from the cache.
+fn cache_text(result: &ScanResult) -> String {
+    let stats = &result.stats;
+    let mut text = format!(
+        "stats: cache: {} of {} files and {} of {} parsed files answered from the cache\n",
+        stats.files_from_cache, result.files_scanned, stats.outcomes_from_cache, stats.candidates,
+    );
+    if let Some(note) = &stats.cache_note {
+        text.push_str(&format!("stats: cache: {note}\n"));
+    }
+    text
 }
 
 /// `--stats`: the helpers inference found, each where it is defined and how often called.
@@ -283,6 +304,18 @@ fn helpers_text(result: &ScanResult) -> String {
         ));
     }
     text
+}
+
+/// Where the cache lives: beside the config, as the snapshot does; without a config, in
+/// the scanned folder (or the current one, for files).
+fn cache_home(config: &Config, paths: &[PathBuf]) -> PathBuf {
+    if let Some(dir) = config.source.as_deref().and_then(Path::parent) {
+        return dir.to_path_buf();
+    }
+    match paths {
+        [only] if only.is_dir() => only.clone(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// `./src` and `src` name the same folder; strip the `./` so relative paths line up.

@@ -17,6 +17,7 @@
 //! code cannot say what the callee is (a global, `this.props`, a React context), the call
 //! counts only if its name is the helper's and says it is about flags (see [`flaggy`]).
 
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,7 +43,7 @@ pub struct Seed {
 }
 
 /// A flag helper of the app.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Helper {
     /// The name its call sites use: the function's, the method's or the component's.
     pub name: String,
@@ -61,6 +62,7 @@ pub struct Helper {
     /// The helpers between it and the SDK, outermost first (itself not included).
     pub via: Vec<String>,
     /// The reads inside it, as the dynamic references they are when nothing calls it.
+    #[serde(with = "crate::reference::every_field")]
     pub reads: Vec<Reference>,
     /// How many call sites the scan found.
     pub calls: usize,
@@ -80,7 +82,7 @@ impl Helper {
 pub type HelperId = (PathBuf, (usize, usize));
 
 /// [`ParamKey`] without the function's range, which [`Helper`] holds.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct HelperParam {
     pub index: usize,
     pub property: Option<String>,
@@ -411,7 +413,7 @@ fn owner_name(module: &Module, container: Node) -> Option<String> {
 /// A function of the app that returns what an SDK function returns (`useAllFlags()`
 /// returning `useFlags()`): reads of what it returns are that SDK's reads, so its name
 /// stands for the SDK function's.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct MapHelper {
     pub name: String,
     pub display: String,

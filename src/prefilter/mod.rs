@@ -41,7 +41,7 @@ pub struct Hits {
 }
 
 /// A set of trigger words, by index. Empty (and not allocated) for most files.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WordSet(Vec<u64>);
 
 impl WordSet {

@@ -87,15 +87,18 @@ impl Project {
             .lock()
             .ok()
             .and_then(|answers| answers.get(&question).cloned());
-        if let Some(known) = known {
+        if let Some((known, reads)) = known {
+            super::reads::note_all(&reads);
             return known;
         }
-        let found = star_exports(module).into_iter().find_map(|specifier| {
-            let target = self.star_target(module, &specifier, name)?;
-            has_export(self, &target, name, 0).then_some(target)
+        let (found, reads) = super::reads::remembered(|| {
+            star_exports(module).into_iter().find_map(|specifier| {
+                let target = self.star_target(module, &specifier, name)?;
+                has_export(self, &target, name, 0).then_some(target)
+            })
         });
         if let Ok(mut answers) = self.star_sources.answers.lock() {
-            answers.insert(question, found.clone());
+            answers.insert(question, (found.clone(), reads));
         }
         found
     }

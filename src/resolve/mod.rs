@@ -23,6 +23,7 @@ mod keys;
 mod origins;
 pub mod paths;
 mod project;
+pub mod reads;
 pub mod scope;
 mod targets;
 #[cfg(test)]

@@ -265,7 +265,9 @@ impl Project {
         if let Some(known) = module.members.get(key, member, self.id, packages) {
             return known;
         }
-        let origin = self.class_member_origin(module, class_body, member, packages, depth);
+        let (origin, reads) = super::reads::remembered(|| {
+            self.class_member_origin(module, class_body, member, packages, depth)
+        });
         module.members.insert(
             key,
             MemberOrigin {
@@ -273,6 +275,7 @@ impl Project {
                 project: self.id,
                 packages: packages.to_vec(),
                 origin: origin.clone(),
+                reads,
             },
         );
         origin

@@ -541,7 +541,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// The path found is normalized, so that a file has one name however it was reached.
 pub fn resolve_file(base: &Path) -> Option<PathBuf> {
     let base = &normalize(base);
-    if base.is_file() {
+    if super::reads::is_file(base) {
         return Some(base.to_owned());
     }
     if let Some(ext) = base.extension().and_then(|e| e.to_str()) {
@@ -554,7 +554,7 @@ pub fn resolve_file(base: &Path) -> Option<PathBuf> {
         };
         for twin in ts_twin.unwrap_or_default() {
             let candidate = base.with_extension(twin);
-            if candidate.is_file() {
+            if super::reads::is_file(&candidate) {
                 return Some(candidate);
             }
         }
@@ -562,13 +562,13 @@ pub fn resolve_file(base: &Path) -> Option<PathBuf> {
     let name = base.file_name()?.to_str()?;
     for ext in EXTENSIONS {
         let candidate = base.with_file_name(format!("{name}.{ext}"));
-        if candidate.is_file() {
+        if super::reads::is_file(&candidate) {
             return Some(candidate);
         }
     }
     for ext in EXTENSIONS {
         let candidate = base.join(format!("index.{ext}"));
-        if candidate.is_file() {
+        if super::reads::is_file(&candidate) {
             return Some(candidate);
         }
     }

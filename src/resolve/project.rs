@@ -12,6 +12,7 @@ use super::answer::Origin;
 use super::fields::FieldIds;
 use super::index::{self, ScopeIndex};
 use super::paths::ModulePaths;
+use super::reads::{self, Read};
 use super::scope::Binding;
 use crate::parse::{parse, text, Lang};
 use crate::walk::Files;
@@ -21,6 +22,8 @@ pub struct Module {
     pub path: PathBuf,
     pub source: String,
     pub tree: Tree,
+    /// [`reads::content_hash`] of the source, noted by every file whose answer reads it.
+    pub hash: u64,
     /// Field ids of the module's grammar, looked up on first use.
     fields: OnceLock<FieldIds>,
     /// Which names each scope may declare, filled in by lookups.
@@ -33,6 +36,7 @@ impl Module {
     pub fn new(path: PathBuf, source: String, tree: Tree) -> Module {
         Module {
             path,
+            hash: reads::content_hash(source.as_bytes()),
             source,
             tree,
             fields: OnceLock::new(),
@@ -109,6 +113,8 @@ pub(super) struct MemberOrigin {
     pub(super) project: u64,
     pub(super) packages: Vec<String>,
     pub(super) origin: Option<Origin>,
+    /// What finding the origin read of other files.
+    pub(super) reads: Vec<Read>,
 }
 
 impl MemberOrigins {
@@ -124,7 +130,10 @@ impl MemberOrigins {
             .get(&key)?
             .iter()
             .find(|a| a.member == member && a.project == project && a.packages == packages)
-            .map(|a| a.origin.clone())
+            .map(|a| {
+                reads::note_all(&a.reads);
+                a.origin.clone()
+            })
     }
 
     pub(super) fn insert(&self, key: (usize, usize), answer: MemberOrigin) {
@@ -148,7 +157,7 @@ pub struct Project {
     pub(super) id: u64,
     /// Files looked at through `export * from` but not parsed, so that each is read once:
     /// a barrel file re-exports dozens of modules, and only one of them holds the name.
-    star_texts: Mutex<HashMap<PathBuf, Arc<[u8]>>>,
+    star_texts: Mutex<HashMap<PathBuf, StarText>>,
     /// Which module a barrel's `export *` gets each name from.
     pub(super) star_sources: StarSources,
     /// Global names that are SDK clients in this project, with the SDK's packages.
@@ -243,8 +252,15 @@ impl Project {
             let mut modules = self.modules.lock().ok()?;
             modules.entry(path.to_owned()).or_default().clone()
         };
-        slot.get_or_init(|| self.parse_module(path, read()?))
-            .clone()
+        let module = slot
+            .get_or_init(|| self.parse_module(path, read()?))
+            .clone();
+        // Every file whose answer asks for the module depends on it, whichever parsed it.
+        reads::note(Read::File(
+            path.to_owned(),
+            module.as_ref().map_or(0, |m| m.hash),
+        ));
+        module
     }
 
     /// A file's bytes, unless it is over the size limit or unreadable.
@@ -285,17 +301,19 @@ impl Project {
             return self.load(&path);
         }
         let cached = self.star_texts.lock().ok()?.get(&path).cloned();
-        let text = match cached {
+        let (text, hash) = match cached {
             Some(text) => text,
             None => {
                 let text: Arc<[u8]> = self.read(&path)?.into();
+                let hash = reads::content_hash(&text);
                 self.star_texts
                     .lock()
                     .ok()?
-                    .insert(path.clone(), text.clone());
-                text
+                    .insert(path.clone(), (text.clone(), hash));
+                (text, hash)
             }
         };
+        reads::note(Read::File(path.clone(), hash));
         if could_export(&text, name) {
             self.load_with(&path, || Some(text.to_vec()))
         } else {
@@ -304,16 +322,22 @@ impl Project {
     }
 }
 
+/// A file looked at through `export *`, and its [`reads::content_hash`].
+type StarText = (Arc<[u8]>, u64);
+
 /// Which module each `export *` barrel gets a name from: every call of an imported helper
 /// asks the same question of the same barrel, and answering it walks the barrel's
 /// re-exports (dozens of modules on real apps).
 #[derive(Default)]
 pub(super) struct StarSources {
-    pub(super) answers: Mutex<HashMap<StarQuestion, Option<Arc<Module>>>>,
+    pub(super) answers: Mutex<HashMap<StarQuestion, StarAnswer>>,
 }
 
 /// The barrel's path and the name asked for.
 type StarQuestion = (PathBuf, String);
+
+/// The module that gives the name, and what finding it read.
+type StarAnswer = (Option<Arc<Module>>, Vec<Read>);
 
 /// Whether a module's text could export `name`: it spells it, re-exports another
 /// module wholesale (`export * from`), or hands one on through `require`.

@@ -2,7 +2,7 @@
 //! in the round before, and finds their call sites.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -11,9 +11,11 @@ use tree_sitter::QueryCursor;
 use super::outcome::{mentions_any, syntax_notes, Outcome};
 use super::walked::WalkedFile;
 use super::{ScanError, ScanOptions, ScanResult, ScanStats, SkipReason, Skipped};
+use crate::cache::{Cache, KeyHasher, OutcomeEntry, RoundEntry};
 use crate::matcher::helpers::{Helper, HelperId, HelperTable, MapHelper};
 use crate::matcher::{find_references, Aliases, CompiledQuery, Matcher};
 use crate::parse::{parse, ALL};
+use crate::resolve::reads;
 use crate::resolve::{Module, Project};
 
 /// Helpers of helpers are looked for this many rounds deep at most: a chain longer than
@@ -32,6 +34,17 @@ pub(super) struct Inference {
     /// Found in the last round, not yet searched for.
     pub(super) new_helpers: Vec<Helper>,
     pub(super) new_map_helpers: Vec<MapHelper>,
+    /// The files parsed for the first pass or a round, each counted once.
+    pub(super) parsed: HashSet<PathBuf>,
+}
+
+/// The cache's side of the helper rounds: what it holds, and what this scan adds to it.
+pub(super) struct CachedRounds<'c> {
+    pub(super) cache: &'c Cache<Outcome>,
+    /// The scan's context (see `context_key`).
+    pub(super) context: u64,
+    pub(super) fresh: Vec<OutcomeEntry<Outcome>>,
+    pub(super) rounds: Vec<RoundEntry>,
 }
 
 impl Inference {
@@ -40,10 +53,13 @@ impl Inference {
         &mut self,
         result: &mut ScanResult,
         stats: &mut ScanStats,
+        path: &Path,
         outcome: Outcome,
     ) {
         self.case_off |= outcome.case_off;
-        result.files_parsed += usize::from(outcome.parsed);
+        if outcome.parsed {
+            self.parsed.insert(path.to_path_buf());
+        }
         result.references.extend(outcome.references);
         result.syntax_errors.extend(outcome.syntax_error);
         result.grammar_limits.extend(outcome.grammar_limit);
@@ -64,7 +80,6 @@ impl Inference {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run(
         &mut self,
-        first_pass: &HashSet<PathBuf>,
         result: &mut ScanResult,
         stats: &mut ScanStats,
         files: &[WalkedFile],
@@ -72,6 +87,7 @@ impl Inference {
         matcher: &Matcher,
         project: &Project,
         options: &ScanOptions,
+        cached: &mut CachedRounds,
     ) -> Result<(), ScanError> {
         let sdk_names: Vec<String> = matcher.sdks.iter().map(|s| s.name.clone()).collect();
         let mut aliases = Aliases::new();
@@ -99,23 +115,75 @@ impl Inference {
                 }
             }
             self.map_helpers.extend(new_maps.iter().cloned());
+            let pass = round_pass(cached.context, &new_helpers, &new_maps, &aliases);
             let round = Round::new(new_helpers, &new_maps, matcher, &sdk_names, &aliases)?;
-            let outcomes: Vec<Outcome> = pool.install(|| {
+            let before: Option<HashSet<&PathBuf>> = cached
+                .cache
+                .round(pass)
+                .map(|visited| visited.iter().collect());
+            let (cache, context) = (cached.cache, cached.context);
+            let visits: Vec<Visit> = pool.install(|| {
                 files
                     .par_iter()
                     .map_init(QueryCursor::new, |cursor, file| {
-                        round.visit(file, first_pass, cursor, matcher, project, options)
+                        if let (Some(before), Some(hash)) = (&before, file.unchanged) {
+                            // Unchanged, and it named none of these helpers last time.
+                            if !before.contains(&file.path) {
+                                return None;
+                            }
+                            if let Some(kept) = cache.outcome(&file.path, pass, hash, context) {
+                                return Some((file.path.clone(), kept.clone(), None));
+                            }
+                        }
+                        let (visit, reads) = reads::recording(|| {
+                            round.visit(file, cursor, matcher, project, options)
+                        });
+                        let (outcome, hash) = visit?;
+                        cache.learn(&file.path, hash);
+                        let entry = (hash != 0).then(|| OutcomeEntry {
+                            path: file.path.clone(),
+                            pass,
+                            hash,
+                            context,
+                            reads,
+                            value: outcome.clone(),
+                        });
+                        Some((file.path.clone(), outcome, entry))
                     })
                     .flatten()
                     .collect()
             });
-            stats.helper_files += outcomes.len();
-            for outcome in outcomes {
-                self.absorb(result, stats, outcome);
+            stats.helper_files += visits.len();
+            let mut visited = Vec::with_capacity(visits.len());
+            for (path, outcome, entry) in visits {
+                self.absorb(result, stats, &path, outcome);
+                cached.fresh.extend(entry);
+                visited.push(path);
             }
+            visited.sort();
+            cached.rounds.push(RoundEntry { pass, visited });
         }
         Ok(())
     }
+}
+
+/// A file a round read: its outcome, and the cache entry for it if it was worked out now.
+type Visit = (PathBuf, Outcome, Option<OutcomeEntry<Outcome>>);
+
+/// What tells one round from another for the cache: the scan's context and the helpers,
+/// map helpers and SDK aliases the round looks for.
+fn round_pass(context: u64, helpers: &[Helper], maps: &[MapHelper], aliases: &Aliases) -> u64 {
+    let mut helpers: Vec<&Helper> = helpers.iter().collect();
+    helpers.sort();
+    let mut aliases: Vec<(&String, &Vec<String>)> = aliases.iter().collect();
+    aliases.sort();
+    let mut key = KeyHasher::default();
+    key.add(context.to_le_bytes())
+        .add(serde_json::to_vec(&helpers).unwrap_or_default())
+        .add(serde_json::to_vec(maps).unwrap_or_default())
+        .add(format!("{aliases:?}"));
+    // Never the first pass's number.
+    key.finish().max(1)
 }
 
 /// One round of helper inference: the helpers and map helpers it looks for.
@@ -161,16 +229,16 @@ impl<'a> Round<'a> {
     }
 
     /// One file: if it names one of the round's helpers, parse it (once per run) and find
-    /// their call sites and reads.
+    /// their call sites and reads. With the outcome, the content hash of the file read
+    /// (0 when it was not parsed).
     pub(super) fn visit(
         &self,
         walked: &WalkedFile,
-        first_pass: &HashSet<PathBuf>,
         cursor: &mut QueryCursor,
         matcher: &Matcher,
         project: &Project,
         options: &ScanOptions,
-    ) -> Option<Outcome> {
+    ) -> Option<(Outcome, u64)> {
         let mut outcome = Outcome::default();
         let module = match project.parsed(&walked.path) {
             Some(module) => module,
@@ -188,22 +256,18 @@ impl<'a> Round<'a> {
                         file: walked.file.clone(),
                         reason: SkipReason::Binary,
                     });
-                    return Some(outcome);
+                    return Some((outcome, 0));
                 }
                 let Ok(source) = String::from_utf8(bytes) else {
                     outcome.skipped = Some(Skipped {
                         file: walked.file.clone(),
                         reason: SkipReason::NotUtf8,
                     });
-                    return Some(outcome);
+                    return Some((outcome, 0));
                 };
                 let parsing = Instant::now();
                 let tree = parse(walked.lang, &source)?;
                 outcome.parse_time = parsing.elapsed();
-                // Counted once: the first pass parsed it already.
-                outcome.parsed = !first_pass.contains(&walked.path);
-                (outcome.syntax_error, outcome.grammar_limit) =
-                    syntax_notes(&tree, source.as_bytes(), &walked.file);
                 project.adopt(Module::new(walked.path.clone(), source, tree))
             }
         };
@@ -213,6 +277,10 @@ impl<'a> Round<'a> {
         if !calls_helpers && !reads_maps {
             return None;
         }
+        // The same whichever worker parsed the module (an import of another file may have).
+        outcome.parsed = true;
+        (outcome.syntax_error, outcome.grammar_limit) =
+            syntax_notes(&module.tree, text, &walked.file);
         let matching = Instant::now();
         if calls_helpers {
             outcome.match_helpers(
@@ -241,6 +309,6 @@ impl<'a> Round<'a> {
             outcome.found(&module, found);
         }
         outcome.match_time = matching.elapsed();
-        Some(outcome)
+        Some((outcome, module.hash))
     }
 }

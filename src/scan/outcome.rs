@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
 use tree_sitter::QueryCursor;
 
 use super::walked::Candidate;
@@ -17,9 +18,10 @@ use crate::prefilter::in_set;
 use crate::reference::Reference;
 use crate::resolve::{Module, Project};
 
-/// What stage 2 found in one file.
-#[derive(Default)]
+/// What stage 2 found in one file (what the cache keeps for it).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(super) struct Outcome {
+    #[serde(with = "crate::reference::every_field")]
     pub(super) references: Vec<Reference>,
     /// The SDKs whose case transform of keys the file turns off.
     pub(super) case_off: u64,
@@ -32,8 +34,10 @@ pub(super) struct Outcome {
     pub(super) parsed: bool,
     pub(super) syntax_error: Option<String>,
     pub(super) grammar_limit: Option<GrammarLimit>,
+    #[serde(skip)]
     pub(super) parse_time: Duration,
     /// Matching and resolving, imported modules parsed on the way included.
+    #[serde(skip)]
     pub(super) match_time: Duration,
 }
 
@@ -62,7 +66,8 @@ pub(super) fn syntax_notes(
 pub(super) fn parse_and_match(
     infer_helpers: bool,
     cursor: &mut QueryCursor,
-    candidate: Candidate,
+    candidate: &Candidate,
+    source: String,
     queries: &[Option<CompiledQuery>],
     matcher: &Matcher,
     project: &Project,
@@ -71,10 +76,10 @@ pub(super) fn parse_and_match(
         path,
         file,
         lang,
-        source,
         sdks,
         ..
     } = candidate;
+    let (lang, sdks) = (*lang, *sdks);
     let Some(Some(query)) = queries.get(lang.index()) else {
         return Outcome::default();
     };
@@ -83,10 +88,10 @@ pub(super) fn parse_and_match(
         return Outcome::default();
     };
     let parse_time = parsing.elapsed();
-    let (syntax_error, grammar_limit) = syntax_notes(&tree, source.as_bytes(), &file);
+    let (syntax_error, grammar_limit) = syntax_notes(&tree, source.as_bytes(), file);
     // Not kept for later: held until the end, the trees of every candidate were most of a
     // scan's memory. Imports of it and the helper rounds parse it again if they need it.
-    let module = Arc::new(Module::new(path, source, tree));
+    let module = Arc::new(Module::new(path.clone(), source, tree));
     let matching = Instant::now();
     let found = find_references(
         matcher,
@@ -95,7 +100,7 @@ pub(super) fn parse_and_match(
         project,
         cursor,
         &module,
-        &file,
+        file,
         &Aliases::new(),
     );
     let case_off = crate::prefilter::sdk_set((0..matcher.sdks.len()).filter(|&sdk| {

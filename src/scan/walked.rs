@@ -8,9 +8,12 @@ use std::sync::{Arc, Mutex};
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
 use indicatif::ProgressBar;
 
+use super::outcome::Outcome;
 use super::{display_path, relative_path, FileError, ScanOptions, ScanResult, SkipReason, Skipped};
+use crate::cache::{Cache, FileEntry, FileFacts, FileKind, Stamp};
 use crate::parse::Lang;
 use crate::prefilter::{Prefilter, ScopeFacts, WordSet};
+use crate::resolve::reads::content_hash;
 use crate::walk::WalkError;
 use crate::walk::{read_at_most, walker};
 
@@ -19,14 +22,20 @@ pub(super) struct WalkedFile {
     pub(super) path: PathBuf,
     pub(super) file: String,
     pub(super) lang: Lang,
+    /// Unchanged since the cached scan: its content hash then (0 if not known).
+    pub(super) unchanged: Option<u64>,
 }
 
-/// A file with trigger words, read and waiting to be parsed.
+/// A file with trigger words, waiting to be parsed.
 pub(super) struct Candidate {
     pub(super) path: PathBuf,
     pub(super) file: String,
     pub(super) lang: Lang,
-    pub(super) source: String,
+    /// `None` when stage 1 took the file's facts from the cache without reading it.
+    pub(super) source: Option<String>,
+    /// Its content hash and size.
+    pub(super) hash: u64,
+    pub(super) len: u64,
     /// The SDKs whose trigger words it holds.
     pub(super) sdks: u64,
     pub(super) words: WordSet,
@@ -44,6 +53,13 @@ pub(super) struct Walked {
     pub(super) script_tags: u64,
     /// Which package names which SDK, for scoping them package by package.
     pub(super) scope: ScopeFacts,
+    /// The package.json, tsconfig and workspace files, with their content hashes: what
+    /// resolving imports reads besides modules.
+    pub(super) configs: Vec<(PathBuf, u64)>,
+    /// Every JS/TS file's entry for the next scan's cache.
+    pub(super) entries: Vec<FileEntry>,
+    /// Files whose stage 1 came from the cache.
+    pub(super) from_cache: usize,
     pub(super) bytes_read: u64,
     pub(super) result: ScanResult,
 }
@@ -55,6 +71,9 @@ impl Walked {
         self.imported |= other.imported;
         self.script_tags |= other.script_tags;
         self.scope.absorb(other.scope);
+        self.configs.extend(other.configs);
+        self.entries.extend(other.entries);
+        self.from_cache += other.from_cache;
         self.bytes_read += other.bytes_read;
         self.result.files_scanned += other.result.files_scanned;
         self.result.skipped.extend(other.result.skipped);
@@ -66,6 +85,7 @@ pub(super) fn walk_and_prefilter(
     options: &ScanOptions,
     prefilter: &Prefilter,
     globals: &[(String, usize)],
+    cache: &Cache<Outcome>,
     progress: &ProgressBar,
 ) -> Result<Walked, WalkError> {
     let walk = walker(&options.paths, options.threads)?;
@@ -74,6 +94,7 @@ pub(super) fn walk_and_prefilter(
         options,
         prefilter,
         globals,
+        cache,
         merged: merged.clone(),
         progress,
     };
@@ -89,6 +110,7 @@ pub(super) struct VisitorBuilder<'s> {
     pub(super) options: &'s ScanOptions,
     pub(super) prefilter: &'s Prefilter,
     pub(super) globals: &'s [(String, usize)],
+    pub(super) cache: &'s Cache<Outcome>,
     pub(super) merged: Arc<Mutex<Walked>>,
     pub(super) progress: &'s ProgressBar,
 }
@@ -99,6 +121,7 @@ impl<'s> ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
             options: self.options,
             prefilter: self.prefilter,
             globals: self.globals,
+            cache: self.cache,
             local: Walked::default(),
             merged: self.merged.clone(),
             progress: self.progress.clone(),
@@ -111,6 +134,7 @@ pub(super) struct FileVisitor<'s> {
     pub(super) prefilter: &'s Prefilter,
     /// Each SDK's global names, for script tags in HTML pages.
     pub(super) globals: &'s [(String, usize)],
+    pub(super) cache: &'s Cache<Outcome>,
     pub(super) local: Walked,
     pub(super) merged: Arc<Mutex<Walked>>,
     pub(super) progress: ProgressBar,
@@ -156,14 +180,19 @@ impl ParallelVisitor for FileVisitor<'_> {
             return WalkState::Continue;
         }
         if let Some(lang) = self.options.filter.accepts_file(&relative) {
-            self.prefilter_file(entry.path(), &relative, lang);
+            self.prefilter_file(&entry, &relative, lang);
         } else if entry.file_name() == "package.json" {
             if let Ok(manifest) = std::fs::read(entry.path()) {
+                self.note_config(entry.path(), &manifest);
                 let manifest = self.prefilter.read_manifest(&manifest);
                 self.local.imported |= manifest.sdks;
                 let path = crate::resolve::paths::normalize(entry.path());
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 self.local.scope.manifests.push((dir, manifest));
+            }
+        } else if is_resolution_config(entry.path()) {
+            if let Ok(bytes) = std::fs::read(entry.path()) {
+                self.note_config(entry.path(), &bytes);
             }
         } else if is_html(entry.path()) {
             let installed = self.script_tags(entry.path());
@@ -175,6 +204,16 @@ impl ParallelVisitor for FileVisitor<'_> {
         }
         WalkState::Continue
     }
+}
+
+/// A file that decides what an import resolves to, besides package.json.
+pub(super) fn is_resolution_config(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name == "pnpm-workspace.yaml"
+        || ((name.starts_with("tsconfig") || name.starts_with("jsconfig"))
+            && name.ends_with(".json"))
 }
 
 pub(super) fn is_html(path: &Path) -> bool {
@@ -201,68 +240,135 @@ impl FileVisitor<'_> {
             .fold(0, |set, (_, sdk)| set | (1u64 << sdk))
     }
 
-    pub(super) fn prefilter_file(&mut self, path: &Path, relative: &Path, lang: Lang) {
+    fn note_config(&mut self, path: &Path, bytes: &[u8]) {
+        let path = crate::resolve::paths::normalize(path);
+        self.local.configs.push((path, content_hash(bytes)));
+    }
+
+    pub(super) fn prefilter_file(&mut self, entry: &DirEntry, relative: &Path, lang: Lang) {
         // One name per file, as imports name it (`./src/a.ts` and `src/a.ts` are one module).
-        let path = &crate::resolve::paths::normalize(path);
+        let path = &crate::resolve::paths::normalize(entry.path());
         self.local.result.files_scanned += 1;
         self.progress.inc(1);
-        let limit = self.options.max_file_size;
-        let bytes = match self.options.files.read_at_most(path, limit) {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(bytes)) => {
-                self.local.result.skipped.push(Skipped {
-                    file: display_path(relative),
-                    reason: SkipReason::TooLarge { bytes, limit },
-                });
-                return;
-            }
-            Err(err) => {
-                self.local.result.errors.push(FileError {
-                    file: display_path(relative),
-                    message: err.to_string(),
-                });
-                return;
-            }
+        let stamp = if self.cache.is_on() {
+            entry.metadata().ok().and_then(|meta| Stamp::of(&meta))
+        } else {
+            None
         };
-        self.local.bytes_read += bytes.len() as u64;
+        let file = display_path(relative);
+        let (facts, hash, source, unchanged) = match self.cache.file(path, stamp) {
+            Some(FileEntry {
+                facts: Some(facts),
+                hash,
+                ..
+            }) => {
+                self.local.from_cache += 1;
+                (facts.clone(), *hash, None, Some(*hash))
+            }
+            _ => match self.read_facts(path, &file) {
+                Some((facts, hash, source)) => (facts, hash, source, None),
+                None => return,
+            },
+        };
+        self.local.entries.push(FileEntry {
+            path: path.to_owned(),
+            stamp: self.cache.trusted(stamp),
+            hash,
+            facts: Some(facts.clone()),
+        });
+        let limit = self.options.max_file_size;
+        let skipped = |reason| Skipped {
+            file: file.clone(),
+            reason,
+        };
+        match facts.kind {
+            FileKind::TooLarge(bytes) => {
+                self.local
+                    .result
+                    .skipped
+                    .push(skipped(SkipReason::TooLarge { bytes, limit }));
+                return;
+            }
+            FileKind::Binary => self.local.result.skipped.push(skipped(SkipReason::Binary)),
+            FileKind::NotUtf8 => self.local.result.skipped.push(skipped(SkipReason::NotUtf8)),
+            FileKind::Plain | FileKind::Candidate => {}
+        }
         self.local.files.push(WalkedFile {
             path: path.to_owned(),
-            file: display_path(relative),
+            file: file.clone(),
             lang,
+            unchanged,
         });
-        let hits = self.prefilter.scan(&bytes);
-        self.local.imported |= hits.packages;
-        if hits.packages != 0 {
+        self.local.imported |= facts.packages;
+        if facts.packages != 0 {
             self.local
                 .scope
                 .imports
-                .push((path.to_owned(), hits.packages));
+                .push((path.to_owned(), facts.packages));
         }
-        if hits.triggers == 0 {
-            return;
-        }
-        let file = display_path(relative);
-        if memchr::memchr(0, &bytes).is_some() {
-            self.local.result.skipped.push(Skipped {
+        if facts.kind == FileKind::Candidate {
+            let len = source
+                .as_ref()
+                .map_or_else(|| stamp.map_or(0, |s| s.len), |s| s.len() as u64);
+            self.local.candidates.push(Candidate {
+                path: path.to_owned(),
                 file,
-                reason: SkipReason::Binary,
+                lang,
+                source,
+                hash,
+                len,
+                sdks: facts.triggers,
+                words: facts.words,
             });
-            return;
         }
-        let Ok(source) = String::from_utf8(bytes) else {
-            self.local.result.skipped.push(Skipped {
-                file,
-                reason: SkipReason::NotUtf8,
-            });
-            return;
+    }
+
+    /// Reads a file and prefilters it: its facts, its content hash if it is a candidate
+    /// (0 otherwise), and its text if it is one. `None` when it cannot be read (an error).
+    fn read_facts(&mut self, path: &Path, file: &str) -> Option<(FileFacts, u64, Option<String>)> {
+        let limit = self.options.max_file_size;
+        let facts = |kind| FileFacts {
+            triggers: 0,
+            packages: 0,
+            words: WordSet::default(),
+            kind,
         };
-        self.local.candidates.push(Candidate {
-            path: path.to_owned(),
-            file,
-            lang,
-            source,
-            sdks: hits.triggers,
+        let bytes = match self.options.files.read_at_most(path, limit) {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(bytes)) => return Some((facts(FileKind::TooLarge(bytes)), 0, None)),
+            Err(err) => {
+                self.local.result.errors.push(FileError {
+                    file: file.to_string(),
+                    message: err.to_string(),
+                });
+                return None;
+            }
+        };
+        self.local.bytes_read += bytes.len() as u64;
+        let hits = self.prefilter.scan(&bytes);
+        let mut facts = FileFacts {
+            triggers: hits.triggers,
+            packages: hits.packages,
             words: hits.words,
-        });
+            kind: FileKind::Plain,
+        };
+        if hits.triggers == 0 {
+            return Some((facts, 0, None));
+        }
+        if memchr::memchr(0, &bytes).is_some() {
+            facts.kind = FileKind::Binary;
+            return Some((facts, 0, None));
+        }
+        let hash = content_hash(&bytes);
+        match String::from_utf8(bytes) {
+            Ok(source) => {
+                facts.kind = FileKind::Candidate;
+                Some((facts, hash, Some(source)))
+            }
+            Err(_) => {
+                facts.kind = FileKind::NotUtf8;
+                Some((facts, hash, None))
+            }
+        }
     }
 }

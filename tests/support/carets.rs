@@ -121,6 +121,7 @@ pub fn found_in(root: &Path, paths: Vec<PathBuf>, with_sdk: bool) -> BTreeSet<Ex
         filter: FileFilter::new(&[], &[], false).unwrap(),
         max_file_size: 2 * 1024 * 1024,
         files: Default::default(),
+        cache: None,
     };
     let result = scan(&options, &Matcher::new(SdkSpec::builtin()).unwrap()).unwrap();
     result
