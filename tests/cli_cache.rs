@@ -383,3 +383,43 @@ fn r13_concurrent_runs_are_safe() {
         "{stats}"
     );
 }
+
+/// r13: another build of flaglint, even under the same version number, does not take the
+/// cached answers (its matching may differ).
+#[test]
+fn r13_another_build_rebuilds_the_cache() {
+    let dir = repo_text(&[
+        ("src/a.ts", APP),
+        ("src/flags.ts", "export const KEY = 'a';\n"),
+    ]);
+    age(dir.path());
+    let bin = tempfile::tempdir().unwrap();
+    let copy = bin.path().join("flaglint");
+    std::fs::copy(env!("CARGO_BIN_EXE_flaglint"), &copy).unwrap();
+    let stats = |dir: &Path| {
+        let output = std::process::Command::new(&copy)
+            .args(["refs", "--stats", "--format", "json"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        stderr(&output)
+    };
+    stats(dir.path());
+    assert!(stats(dir.path()).contains("2 of 2 files and 1 of 1 parsed files answered"));
+    std::fs::File::options()
+        .write(true)
+        .open(&copy)
+        .unwrap()
+        .set_modified(SystemTime::now() - Duration::from_secs(60))
+        .unwrap();
+    let rebuilt = stats(dir.path());
+    assert!(
+        rebuilt.contains("made by another flaglint or other settings"),
+        "{rebuilt}"
+    );
+    assert!(
+        rebuilt.contains("0 of 2 files and 0 of 1 parsed files answered"),
+        "{rebuilt}"
+    );
+}

@@ -583,7 +583,8 @@ fn configs_above(paths: &[PathBuf]) -> Vec<(PathBuf, u64)> {
 }
 
 /// What decides whether the cache can be used at all: flaglint's version (checked by the
-/// cache), the SDK queries and wrappers, the size limit, the folder paths are relative to.
+/// cache) and build, the SDK queries and wrappers, the size limit, the folder paths are
+/// relative to.
 fn settings_key(options: &ScanOptions, matcher: &Matcher) -> u64 {
     let mut key = KeyHasher::default();
     for sdk in &matcher.sdks {
@@ -592,6 +593,13 @@ fn settings_key(options: &ScanOptions, matcher: &Matcher) -> u64 {
             .add(format!("{:?}", sdk.wrapper));
     }
     key.add(options.max_file_size.to_le_bytes());
+    // The build, not only the version: a flaglint built from newer code under the same
+    // version number must not take an older build's answers.
+    let build = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .and_then(|meta| crate::cache::Stamp::of(&meta));
+    key.add(format!("{build:?}"));
     if let Ok(cwd) = std::env::current_dir() {
         key.add(cwd.as_os_str().as_encoded_bytes());
     }
