@@ -14,8 +14,10 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 mod scope;
+mod sketch;
 
 pub use scope::{ScopeFacts, SdkScopes};
+pub use sketch::NameSketch;
 
 /// SDKs are tracked in a 64-bit set per file.
 pub const MAX_SDKS: usize = 64;

@@ -243,6 +243,13 @@ impl<'a> Round<'a> {
         let module = match project.parsed(&walked.path) {
             Some(module) => module,
             None => {
+                // Ruled out without reading it again: none of the names is among its words.
+                if let Some(sketch) = &walked.sketch {
+                    let named = |names: &[String]| names.iter().any(|n| sketch.may_hold(n));
+                    if !named(&self.names) && !named(&self.map_names) {
+                        return None;
+                    }
+                }
                 let bytes = options
                     .files
                     .read_at_most(&walked.path, options.max_file_size)

@@ -12,7 +12,7 @@ use super::outcome::Outcome;
 use super::{display_path, relative_path, FileError, ScanOptions, ScanResult, SkipReason, Skipped};
 use crate::cache::{Cache, FileEntry, FileFacts, FileKind, Stamp};
 use crate::parse::Lang;
-use crate::prefilter::{Prefilter, ScopeFacts, WordSet};
+use crate::prefilter::{NameSketch, Prefilter, ScopeFacts, WordSet};
 use crate::resolve::reads::content_hash;
 use crate::walk::WalkError;
 use crate::walk::{read_at_most, walker};
@@ -24,6 +24,8 @@ pub(super) struct WalkedFile {
     pub(super) lang: Lang,
     /// Unchanged since the cached scan: its content hash then (0 if not known).
     pub(super) unchanged: Option<u64>,
+    /// The words it holds, when it was read in this scan.
+    pub(super) sketch: Option<Box<NameSketch>>,
 }
 
 /// A file with trigger words, waiting to be parsed.
@@ -256,17 +258,22 @@ impl FileVisitor<'_> {
             None
         };
         let file = display_path(relative);
-        let (facts, hash, source, unchanged) = match self.cache.file(path, stamp) {
+        let (facts, hash, source, unchanged, sketch) = match self.cache.file(path, stamp) {
             Some(FileEntry {
                 facts: Some(facts),
                 hash,
                 ..
             }) => {
                 self.local.from_cache += 1;
-                (facts.clone(), *hash, None, Some(*hash))
+                (facts.clone(), *hash, None, Some(*hash), None)
             }
             _ => match self.read_facts(path, &file) {
-                Some((facts, hash, source)) => (facts, hash, source, None),
+                Some(Read {
+                    facts,
+                    hash,
+                    source,
+                    sketch,
+                }) => (facts, hash, source, None, sketch),
                 None => return,
             },
         };
@@ -298,6 +305,7 @@ impl FileVisitor<'_> {
             file: file.clone(),
             lang,
             unchanged,
+            sketch,
         });
         self.local.imported |= facts.packages;
         if facts.packages != 0 {
@@ -323,9 +331,8 @@ impl FileVisitor<'_> {
         }
     }
 
-    /// Reads a file and prefilters it: its facts, its content hash if it is a candidate
-    /// (0 otherwise), and its text if it is one. `None` when it cannot be read (an error).
-    fn read_facts(&mut self, path: &Path, file: &str) -> Option<(FileFacts, u64, Option<String>)> {
+    /// Reads a file and prefilters it. `None` when it cannot be read (an error).
+    fn read_facts(&mut self, path: &Path, file: &str) -> Option<Read> {
         let limit = self.options.max_file_size;
         let facts = |kind| FileFacts {
             triggers: 0,
@@ -335,7 +342,14 @@ impl FileVisitor<'_> {
         };
         let bytes = match self.options.files.read_at_most(path, limit) {
             Ok(Ok(bytes)) => bytes,
-            Ok(Err(bytes)) => return Some((facts(FileKind::TooLarge(bytes)), 0, None)),
+            Ok(Err(bytes)) => {
+                return Some(Read {
+                    facts: facts(FileKind::TooLarge(bytes)),
+                    hash: 0,
+                    source: None,
+                    sketch: None,
+                })
+            }
             Err(err) => {
                 self.local.result.errors.push(FileError {
                     file: file.to_string(),
@@ -346,29 +360,44 @@ impl FileVisitor<'_> {
         };
         self.local.bytes_read += bytes.len() as u64;
         let hits = self.prefilter.scan(&bytes);
-        let mut facts = FileFacts {
-            triggers: hits.triggers,
-            packages: hits.packages,
-            words: hits.words,
-            kind: FileKind::Plain,
+        let mut read = Read {
+            facts: FileFacts {
+                triggers: hits.triggers,
+                packages: hits.packages,
+                words: hits.words,
+                kind: FileKind::Plain,
+            },
+            hash: 0,
+            source: None,
+            sketch: self
+                .options
+                .infer_helpers
+                .then(|| Box::new(NameSketch::of(&bytes))),
         };
         if hits.triggers == 0 {
-            return Some((facts, 0, None));
+            return Some(read);
         }
         if memchr::memchr(0, &bytes).is_some() {
-            facts.kind = FileKind::Binary;
-            return Some((facts, 0, None));
+            read.facts.kind = FileKind::Binary;
+            return Some(read);
         }
-        let hash = content_hash(&bytes);
+        read.hash = content_hash(&bytes);
         match String::from_utf8(bytes) {
             Ok(source) => {
-                facts.kind = FileKind::Candidate;
-                Some((facts, hash, Some(source)))
+                read.facts.kind = FileKind::Candidate;
+                read.source = Some(source);
             }
-            Err(_) => {
-                facts.kind = FileKind::NotUtf8;
-                Some((facts, hash, None))
-            }
+            Err(_) => read.facts.kind = FileKind::NotUtf8,
         }
+        Some(read)
     }
+}
+
+/// A file read by stage 1: its facts, its content hash if it is a candidate (0
+/// otherwise), its text if it is one, and the sketch of its words for the helper rounds.
+struct Read {
+    facts: FileFacts,
+    hash: u64,
+    source: Option<String>,
+    sketch: Option<Box<NameSketch>>,
 }
