@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::commands::{self, check, init, pull, refs, report, EXIT_FAILURE};
+use crate::commands::{self, check, fix, init, pull, refs, report, EXIT_FAILURE};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,6 +35,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Write the periodic cleanup report: every flag, its state, age, references and what to do.
     Report(report::ReportArgs),
+    /// Remove a dead flag from the code: each read becomes its value, and what that makes dead goes.
+    Fix(fix::FixArgs),
 }
 
 /// Runs flaglint with these arguments (the program name first) and returns its exit code.
@@ -77,6 +79,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Pull(args) => commands::pull::run(args),
         Command::Report(args) => commands::report::run(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Fix(args) => commands::fix::run(args),
     }
 }
 

@@ -37,6 +37,8 @@ pub struct Config {
     pub service: ServiceConfig,
     pub rules: RulesConfig,
     pub wrappers: Vec<WrapperConfig>,
+    /// The app's own conditional components, for `fix`.
+    pub conditionals: Vec<ConditionalConfig>,
     /// Where the file was read from; relative paths in it are relative to its folder.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -116,6 +118,22 @@ where
         }
     }
     deserializer.deserialize_u32(Days).map(Some)
+}
+
+/// One `[[conditionals]]` entry: a component that renders one prop or another by a
+/// condition prop (`<ConditionallyRender condition={on} show={<A/>} elseShow={<B/>}/>`).
+/// `fix` infers most from their bodies; one it cannot is declared here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionalConfig {
+    /// The component's name as the code writes it.
+    pub component: String,
+    /// The prop holding the condition.
+    pub condition: String,
+    /// The prop rendered when the condition holds.
+    pub show: String,
+    /// The prop rendered when it does not (none: nothing is rendered).
+    pub otherwise: Option<String>,
 }
 
 impl Config {
@@ -318,7 +336,7 @@ mod tests {
         let tables = keys_of("");
         assert!(tables.contains(&"wrappers".to_string()), "{tables:?}");
         for table in &tables {
-            let header = if table == "wrappers" {
+            let header = if table == "wrappers" || table == "conditionals" {
                 format!("[[{table}]]")
             } else {
                 format!("[{table}]")

@@ -175,6 +175,63 @@ impl Drop for Index {
     }
 }
 
+/// Of `files` (absolute paths), those with changes git has not staged, or that git does not
+/// track: writing over them could lose work no commit or index holds. An error when the
+/// files are not in a git repository, or git cannot be run.
+pub fn unstaged(files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let Some(dir) = files.first().and_then(|f| f.parent()) else {
+        return Ok(Vec::new());
+    };
+    let run = |args: &[&str], paths: &[PathBuf]| -> Result<Option<String>> {
+        let output = Command::new("git")
+            .args(args)
+            .args(paths)
+            .current_dir(dir)
+            .output()
+            .context("cannot run git to check for unsaved work; pass --force to write anyway")?;
+        Ok(output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
+    };
+    let Some(top) = run(&["rev-parse", "--show-toplevel"], &[])? else {
+        bail!(
+            "{} is not in a git repository, so flaglint cannot tell your unsaved work from its own; \
+             pass --force to write anyway",
+            dir.display()
+        );
+    };
+    let top = PathBuf::from(top.trim());
+    let status = run(
+        &[
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--",
+        ],
+        files,
+    )?
+    .context("git status failed; pass --force to write anyway")?;
+    let mut dirty = Vec::new();
+    let mut entries = status.split('\0');
+    while let Some(entry) = entries.next() {
+        if entry.len() < 4 {
+            continue;
+        }
+        let (code, path) = entry.split_at(3);
+        let code = code.as_bytes();
+        // A rename or copy names its source next.
+        if matches!(code[0], b'R' | b'C') {
+            entries.next();
+        }
+        if code[1] != b' ' {
+            dirty.push(top.join(path));
+        }
+    }
+    Ok(dirty)
+}
+
 /// The scan root's place in its repository (`apps/web/`), for repository-relative paths.
 pub fn prefix(root: &Path) -> Result<String> {
     Ok(git(root, &["rev-parse", "--show-prefix"])?

@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! cli                      arguments, exit codes
-//!  └ commands              one file per subcommand (check, refs, pull, report, init)
+//!  └ commands              one file per subcommand (check, refs, pull, report, init, fix)
+//!     ├ fix                reads folded into their code, dead code and declarations removed
 //!     ├ cleanup            the cleanup report's model and renderers (`report`)
 //!     ├ reporters          the output formats of `check` and `refs`
 //!     ├ exemptions         severity overrides, ignore lists, inline comments, baselines
@@ -28,6 +29,7 @@ pub mod commands;
 pub mod config;
 pub mod exemptions;
 pub mod finding;
+pub mod fix;
 pub mod flag;
 pub mod git;
 pub mod lines;

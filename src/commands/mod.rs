@@ -13,6 +13,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
 pub mod check;
+pub mod fix;
 pub mod init;
 pub mod pull;
 pub mod refs;

@@ -91,6 +91,12 @@ pub fn lookup<'t>(name: &str, at: Node<'t>, source: &[u8]) -> Option<Binding<'t>
     None
 }
 
+/// Whether `scope` itself (its statements, parameters or loop head) declares `name`: a
+/// name used below it refers to that declaration, not to one further out.
+pub fn declares(scope: Node, name: &str, source: &[u8]) -> bool {
+    declared_in(&FieldNames, scope, name, source).is_some()
+}
+
 /// What `scope` itself declares `name` as: its statements, parameters or loop head.
 pub(crate) fn declared_in<'t>(
     f: &dyn Fields,
