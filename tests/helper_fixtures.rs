@@ -64,6 +64,14 @@ fn keys_from_a_pnpm_workspace_package() {
     check("workspace-pnpm");
 }
 
+/// `getExperimentsClient().getValueAsync("x")`: a factory whose declared return type is an
+/// interface a helper class implements, imported from a workspace package by the path of
+/// its build output (`lib/`), which its tsconfig.json maps back to `src/`.
+#[test]
+fn a_factory_returning_a_helper_class_instance() {
+    check("factory-client");
+}
+
 /// Every folder under fixtures/helpers/ has its test above.
 #[test]
 fn every_helper_fixture_is_tested() {

@@ -37,6 +37,18 @@ struct RawTsConfig {
 struct RawCompilerOptions {
     base_url: Option<String>,
     paths: Option<HashMap<String, Vec<String>>>,
+    out_dir: Option<String>,
+    root_dir: Option<String>,
+}
+
+/// The parts of a package's own tsconfig.json that say where its built files come from.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawBuildConfig {
+    #[serde(default)]
+    compiler_options: RawCompilerOptions,
+    #[serde(default)]
+    include: Vec<String>,
 }
 
 /// Specifier to file, per importing folder.
@@ -69,6 +81,10 @@ struct Package {
     dir: PathBuf,
     exports: Option<serde_json::Value>,
     entries: Vec<String>,
+    /// `outDir` and the source folder it is built from, when the package's tsconfig.json
+    /// says: `main: "lib/index.js"` and `@acme/protocol/lib/types` name files that exist
+    /// only after a build, and the sources they come from are what resolution can read.
+    built_from: Option<(PathBuf, PathBuf)>,
 }
 
 /// The conditions of an `exports` map tried in order: a source file is wanted (types
@@ -366,6 +382,20 @@ impl Package {
             dir: dir.to_owned(),
             exports: manifest.get("exports").cloned(),
             entries,
+            built_from: built_from(dir),
+        })
+    }
+
+    /// The source for a target of the manifest or a subpath: the file itself, or, under
+    /// the build folder, the file it is built from (`lib/x.js`, `lib/x.d.ts` -> `src/x.ts`).
+    fn source_for(&self, relative: &str) -> Option<PathBuf> {
+        let path = normalize(&self.dir.join(relative));
+        source_file(&path).or_else(|| {
+            let (out_dir, root_dir) = self.built_from.as_ref()?;
+            let rest = path.strip_prefix(out_dir).ok()?;
+            let rest = rest.to_str()?;
+            let rest = rest.strip_suffix(".d.ts").unwrap_or(rest);
+            source_file(&root_dir.join(rest))
         })
     }
 
@@ -379,7 +409,7 @@ impl Package {
             };
             if let Some(found) = exports_target(exports, &key)
                 .into_iter()
-                .find_map(|target| source_file(&self.dir.join(target)))
+                .find_map(|target| self.source_for(&target))
             {
                 return Some(found);
             }
@@ -388,12 +418,45 @@ impl Package {
             return self
                 .entries
                 .iter()
-                .find_map(|entry| source_file(&self.dir.join(entry)))
+                .find_map(|entry| self.source_for(entry))
                 .or_else(|| resolve_file(&self.dir.join("index")))
                 .or_else(|| resolve_file(&self.dir.join("src/index")));
         }
-        source_file(&self.dir.join(subpath))
+        self.source_for(subpath)
     }
+}
+
+/// `outDir` and the folder its files are built from, from the package's tsconfig.json:
+/// `rootDir`, else the one folder `include` names, else `src` when it exists.
+fn built_from(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let text = std::fs::read_to_string(dir.join("tsconfig.json")).ok()?;
+    let config: RawBuildConfig = json5::from_str(&text).ok()?;
+    let out_dir = config.compiler_options.out_dir?;
+    let root_dir = match config.compiler_options.root_dir {
+        Some(root) => root,
+        None => {
+            let folders: Vec<&str> = config
+                .include
+                .iter()
+                .map(|glob| {
+                    glob.split(['*', '{'])
+                        .next()
+                        .unwrap_or("")
+                        .trim_end_matches('/')
+                })
+                .filter(|folder| !folder.is_empty())
+                .collect();
+            match folders.as_slice() {
+                [one] => one.to_string(),
+                _ if dir.join("src").is_dir() => "src".to_string(),
+                _ => return None,
+            }
+        }
+    };
+    Some((
+        normalize(&dir.join(out_dir)),
+        normalize(&dir.join(root_dir)),
+    ))
 }
 
 /// A file flaglint can read, not a declaration file (which holds no values).

@@ -330,10 +330,7 @@ impl Project {
         let result = match self.val(module, callee, depth + 1) {
             Val::Def(target, span) if FUNCTION_KINDS.contains(&span.kind) => {
                 match span.node(&target) {
-                    Some(function) => match returned_values(target.fields(), function).first() {
-                        Some(value) => self.val(&target, *value, depth + 1),
-                        None => Val::Unknown,
-                    },
+                    Some(function) => self.returned_val(&target, function, depth),
                     None => Val::Unknown,
                 }
             }
@@ -351,6 +348,22 @@ impl Project {
             Val::Def(_, span) if FUNCTION_KINDS.contains(&span.kind) => result,
             _ if wraps_component => self.val(module, arguments[0], depth + 1),
             _ => result,
+        }
+    }
+
+    /// What a call of `function` gives back. A declared class or interface return type says
+    /// it for every path (`function getClient(): Client { ... return client; }`, with `client`
+    /// a module variable set elsewhere); otherwise the first `return` does.
+    fn returned_val(&self, module: &Arc<Module>, function: Node, depth: usize) -> Val {
+        if let Some(declared) = function.child_by(module.fields(), Field::ReturnType) {
+            let instance = self.instance_of(module, declared, depth);
+            if matches!(instance, Val::Instance(..) | Val::Implementing(_)) {
+                return instance;
+            }
+        }
+        match returned_values(module.fields(), function).first() {
+            Some(value) => self.val(module, *value, depth + 1),
+            None => Val::Unknown,
         }
     }
 
@@ -546,8 +559,24 @@ impl Project {
                     Some(name) => name,
                     None => return Val::Unknown,
                 },
+                // `Client | undefined`: the one type that is not nothing.
+                "union_type" => {
+                    let mut cursor = node.walk();
+                    let mut types = node.named_children(&mut cursor).filter(|member| {
+                        !matches!(member.kind(), "literal_type" | "predefined_type")
+                    });
+                    match (types.next(), types.next()) {
+                        (Some(only), None) => only,
+                        _ => return Val::Unknown,
+                    }
+                }
                 _ => break,
             };
+        }
+        if node.kind() == "type_identifier" {
+            if let Some(declared) = self.type_named(module, node, depth) {
+                return declared;
+            }
         }
         match self.val(module, node, depth + 1) {
             Val::Def(target, span) if CLASS_KINDS.contains(&span.kind) => {
@@ -559,6 +588,60 @@ impl Project {
             _ => Val::Unknown,
         }
     }
+}
+
+impl Project {
+    /// The class or interface a type name stands for. A name can be a value and a type at
+    /// once (`export const Client = Symbol("Client"); export interface Client {}`, the
+    /// inversify idiom); in a type position it is the type, which a value lookup misses.
+    fn type_named(&self, module: &Arc<Module>, name_node: Node, depth: usize) -> Option<Val> {
+        let name = text(name_node, module.bytes());
+        match module.lookup(name, name_node) {
+            Some(Binding::Import {
+                source,
+                imported: Imported::Named(imported),
+            }) => {
+                let target = self.import(module, &source)?;
+                let defined = self.definition(target, &imported, &|_| false, depth + 1)?;
+                let local = match defined.definition {
+                    Definition::Local(local) => local,
+                    _ => imported,
+                };
+                type_declaration(&defined.module, &local)
+            }
+            _ => type_declaration(module, name),
+        }
+    }
+}
+
+/// A class or interface declared at the top of `module` under `name`, exported or not.
+fn type_declaration(module: &Arc<Module>, name: &str) -> Option<Val> {
+    let src = module.bytes();
+    let root = module.tree.root_node();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        let declaration = match statement.kind() {
+            "export_statement" => match statement.child_by(module.fields(), Field::Declaration) {
+                Some(declaration) => declaration,
+                None => continue,
+            },
+            _ => statement,
+        };
+        let named = declaration
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, src) == name);
+        if !named {
+            continue;
+        }
+        match declaration.kind() {
+            "interface_declaration" => return Some(Val::Implementing(name.to_string())),
+            kind if CLASS_KINDS.contains(&kind) => {
+                return Some(Val::Instance(module.clone(), Span::of(declaration)))
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn target_of(value: Val) -> Target {
