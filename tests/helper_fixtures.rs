@@ -72,6 +72,13 @@ fn a_factory_returning_a_helper_class_instance() {
     check("factory-client");
 }
 
+/// `useFlagCheck()(KEY)` and `const isOn = useFlagCheck(); isOn(KEY)`: the helper is the
+/// function a hook returns; the SDK is loaded with `import()` (`.then` and `await`).
+#[test]
+fn a_function_returned_by_a_hook_over_a_dynamic_import() {
+    check("returned-function");
+}
+
 /// Every folder under fixtures/helpers/ has its test above.
 #[test]
 fn every_helper_fixture_is_tested() {

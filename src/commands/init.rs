@@ -172,7 +172,8 @@ fn helper_wrappers(helpers: &[Helper]) -> String {
 /// The `[[wrappers]]` pattern that matches a helper's calls, when one can: `isOn($KEY)`,
 /// `$_.getFlag($_, $KEY)`, `<Feature name={$KEY} />`.
 fn wrapper_pattern(helper: &Helper) -> Option<String> {
-    if !helper.param.suffix.is_empty() || helper.param.default.is_some() {
+    // A function a call returns (`useFlagCheck()(KEY)`) has no name of its own to match.
+    if !helper.param.suffix.is_empty() || helper.param.default.is_some() || helper.returned {
         return None;
     }
     if helper.kind == RefKind::Jsx {

@@ -69,6 +69,10 @@ pub struct Helper {
     /// For a class method: the interfaces its class implements, so that a call on a value
     /// typed with one of them may be a call of it.
     pub implements: Vec<String>,
+    /// The function is what `name` returns, so calls read `name(...)(KEY)`, or `check(KEY)`
+    /// after `const check = name()`.
+    #[serde(default)]
+    pub returned: bool,
 }
 
 impl Helper {
@@ -156,17 +160,25 @@ pub fn name_seeds(module: &Module, seeds: Vec<Seed>) -> (Vec<Helper>, Vec<Refere
     let mut helpers: Vec<Helper> = Vec::new();
     let mut references = Vec::new();
     for seed in seeds {
-        let named = module
+        let function = module
             .tree
             .root_node()
             .descendant_for_byte_range(seed.param.function.0, seed.param.function.1)
-            .and_then(|node| function_at(node, seed.param.function))
-            .and_then(|function| function_name(module, function));
-        let Some((name, display)) = named else {
+            .and_then(|node| function_at(node, seed.param.function));
+        let named = function.and_then(|function| match function_name(module, function) {
+            Some((name, display)) => Some((name, display, false)),
+            // `const useFlagCheck = () => (key) => read(key)`: named by what returns it.
+            None => returned_by(function)
+                .and_then(|outer| function_name(module, outer))
+                .map(|(name, display)| (name, format!("{display}()"), true)),
+        });
+        let Some((name, display, returned)) = named else {
             references.push(seed.fallback);
             continue;
         };
-        let kind = if name.starts_with("use")
+        let kind = if returned {
+            RefKind::Call
+        } else if name.starts_with("use")
             && name[3..].chars().next().is_some_and(char::is_uppercase)
         {
             RefKind::Hook
@@ -191,6 +203,7 @@ pub fn name_seeds(module: &Module, seeds: Vec<Seed>) -> (Vec<Helper>, Vec<Refere
             reads: vec![seed.fallback],
             calls: 0,
             implements: Vec::new(),
+            returned,
         };
         let line = module
             .tree
@@ -218,6 +231,32 @@ pub fn name_seeds(module: &Module, seeds: Vec<Seed>) -> (Vec<Helper>, Vec<Refere
         }
     }
     (helpers, references)
+}
+
+/// The function that returns `function` as its value: `return (key) => ...` in its body,
+/// or an arrow's expression body.
+fn returned_by(function: Node) -> Option<Node> {
+    let mut node = function;
+    loop {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" => node = parent,
+            "return_statement" => return enclosing_function(parent),
+            "arrow_function" if field(parent, "body").is_some_and(|b| b.id() == node.id()) => {
+                return Some(parent);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The nearest function a node is in.
+fn enclosing_function(node: Node) -> Option<Node> {
+    let mut node = node.parent()?;
+    while !is_function(node) {
+        node = node.parent()?;
+    }
+    Some(node)
 }
 
 /// The function node with exactly this range (not a wrapper spanning the same bytes).
@@ -571,12 +610,19 @@ pub fn find_helper_calls(
                 let Some(callee) = node.child_by_field_name("function") else {
                     continue;
                 };
-                let name = match callee.kind() {
-                    "identifier" => callee,
-                    "member_expression" => match callee.child_by_field_name("property") {
-                        Some(property) => property,
-                        None => continue,
-                    },
+                // `useFlagCheck()(KEY)`: the name is the inner call's.
+                let named = match callee.kind() {
+                    "call_expression" => callee.child_by_field_name("function"),
+                    _ => Some(callee),
+                };
+                let name = match named.map(|n| (n.kind(), n)) {
+                    Some(("identifier", name)) => name,
+                    Some(("member_expression", member)) => {
+                        match member.child_by_field_name("property") {
+                            Some(property) => property,
+                            None => continue,
+                        }
+                    }
                     _ => continue,
                 };
                 (callee, text(name, source))
@@ -606,7 +652,11 @@ pub fn find_helper_calls(
         // about flags: `isFeatureEnabled(k)`, `featureFlags.isEnabled(k)`.
         let named_for_flags =
             |helper: &Helper| flaggy(&helper.name) || receiver_is_flaggy(callee, source);
+        let calls_result = callee.kind() == "call_expression";
         for helper in candidates {
+            if helper.returned != calls_result {
+                continue;
+            }
             let calls_it = target.may_be(&helper.path, helper.range)
                 || target.may_implement(&helper.implements, &helper.name)
                 || (target.is_unknown() && named_for_flags(helper));
@@ -639,11 +689,17 @@ fn alias(
     let (Some(name), Some(value)) = (field(declarator, "name"), field(declarator, "value")) else {
         return Vec::new();
     };
+    // `const check = useFlagCheck()`: the function a helper's call returns.
+    let calls_result = value.kind() == "call_expression";
     if name.kind() != "identifier"
-        || !matches!(
-            value.kind(),
-            "identifier" | "ternary_expression" | "member_expression" | "parenthesized_expression"
-        )
+        || !(calls_result
+            || matches!(
+                value.kind(),
+                "identifier"
+                    | "ternary_expression"
+                    | "member_expression"
+                    | "parenthesized_expression"
+            ))
     {
         return Vec::new();
     }
@@ -652,6 +708,7 @@ fn alias(
         .all()
         .filter(|h| {
             h.name != alias
+                && h.returned == calls_result
                 && (text(value, source).contains(h.name.as_str())
                     || renamed.iter().any(|(local, original)| {
                         *original == h.name && text(value, source).contains(local.as_str())
@@ -667,7 +724,12 @@ fn alias(
         .filter(|h| target.may_be(&h.path, h.range))
         .map(|h| Helper {
             name: alias.to_string(),
-            display: alias.to_string(),
+            display: if h.returned {
+                h.display.clone()
+            } else {
+                alias.to_string()
+            },
+            returned: false,
             ..h.clone()
         })
         .collect()

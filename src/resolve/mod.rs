@@ -72,13 +72,19 @@ fn unwrap_expression(mut node: Node) -> Node {
     }
 }
 
-/// `require("x")` gives "x".
+/// `require("x")` and `import("x")` (whose promise gives the module: a caller's `await`
+/// or `.then` is looked through) give "x".
 fn require_specifier(f: &dyn Fields, call: Node, src: &[u8]) -> Option<String> {
     if call.kind() != "call_expression" {
         return None;
     }
     let callee = call.child_by(f, Field::Function)?;
-    if callee.kind() != "identifier" || text(callee, src) != "require" {
+    let loads_module = match callee.kind() {
+        "identifier" => text(callee, src) == "require",
+        "import" => true,
+        _ => false,
+    };
+    if !loads_module {
         return None;
     }
     let arguments = call.child_by(f, Field::Arguments)?;

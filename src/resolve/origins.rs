@@ -9,7 +9,7 @@ use super::exports::{Defined, Definition};
 use super::fields::{ChildBy, Field, Fields};
 use super::project::MemberOrigin;
 use super::project::{Module, Project};
-use super::scope::{Binding, Imported};
+use super::scope::{Binding, Imported, ParamPart};
 use super::{
     first_statement, is_package, require_specifier, returned_values, unwrap_expression, MAX_DEPTH,
 };
@@ -167,6 +167,15 @@ impl Project {
                 type_annotation: Some(annotation),
                 ..
             } => self.origin(module, annotation, packages, depth + 1),
+            Binding::Param {
+                function,
+                index: 0,
+                part: ParamPart::Whole,
+                ..
+            } => {
+                let promise = then_receiver(module, function)?;
+                self.origin(module, promise, packages, depth + 1)
+            }
             _ => None,
         }
     }
@@ -554,4 +563,24 @@ fn unwrap_promise<'t>(f: &dyn Fields, annotation: Node<'t>, src: &[u8]) -> Node<
         }
     }
     inner
+}
+
+/// `import("posthog-js").then((posthog) => ...)`: the promise whose value a `.then`
+/// callback's first parameter receives, when `function` is that callback.
+fn then_receiver<'t>(module: &Module, function: Node<'t>) -> Option<Node<'t>> {
+    let f = module.fields();
+    let arguments = function.parent().filter(|p| p.kind() == "arguments")?;
+    if arguments.named_child(0).map(|first| first.id()) != Some(function.id()) {
+        return None;
+    }
+    let call = arguments.parent()?;
+    let callee = call.child_by(f, Field::Function)?;
+    if callee.kind() != "member_expression"
+        || callee
+            .child_by(f, Field::Property)
+            .is_none_or(|p| text(p, module.bytes()) != "then")
+    {
+        return None;
+    }
+    callee.child_by(f, Field::Object)
 }
