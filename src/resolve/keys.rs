@@ -93,7 +93,21 @@ impl Project {
             return dynamic;
         };
         match binding {
-            Binding::Const { value: Some(value) } => self.eval(module, value, path, depth + 1),
+            Binding::Const { value: Some(value) } => {
+                match self.eval(module, value, path, depth + 1) {
+                    Key::Known(key) => Key::Known(key),
+                    other => match path.split_first() {
+                        // `const FEATURES = {}; FEATURES.DARK_MODE = "dark_mode";`
+                        Some((member, rest)) if declared_at_top(value) => {
+                            match assigned_member(module, name, member) {
+                                Some(assigned) => self.eval(module, assigned, rest, depth + 1),
+                                None => other,
+                            }
+                        }
+                        _ => other,
+                    },
+                }
+            }
             Binding::Destructured {
                 init,
                 property: Some(property),
@@ -366,4 +380,54 @@ impl Project {
             Definition::Stopped => dynamic,
         }
     }
+}
+
+/// Whether a const's value is declared at the top of its module (not in a function or
+/// block), where the module's top-level statements are the only ones sure to have run.
+fn declared_at_top(value: Node) -> bool {
+    let declaration = value
+        .parent()
+        .filter(|p| p.kind() == "variable_declarator")
+        .and_then(|declarator| declarator.parent())
+        .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"));
+    let Some(mut node) = declaration else {
+        return false;
+    };
+    if let Some(export) = node.parent().filter(|p| p.kind() == "export_statement") {
+        node = export;
+    }
+    node.parent().is_some_and(|p| p.kind() == "program")
+}
+
+/// The value the module's top-level statements last assign to `object.member`:
+/// `FEATURES.DARK_MODE = "dark_mode"`.
+fn assigned_member<'t>(module: &'t Module, object: &str, member: &str) -> Option<Node<'t>> {
+    let f = module.fields();
+    let src = module.bytes();
+    let root = module.tree.root_node();
+    let mut cursor = root.walk();
+    let mut found = None;
+    for statement in root.named_children(&mut cursor) {
+        let Some(assignment) = statement.named_child(0).filter(|a| {
+            statement.kind() == "expression_statement" && a.kind() == "assignment_expression"
+        }) else {
+            continue;
+        };
+        let Some(left) = assignment
+            .child_by(f, Field::Left)
+            .filter(|l| l.kind() == "member_expression")
+        else {
+            continue;
+        };
+        let assigns = left
+            .child_by(f, Field::Object)
+            .is_some_and(|o| o.kind() == "identifier" && text(o, src) == object)
+            && left
+                .child_by(f, Field::Property)
+                .is_some_and(|p| text(p, src) == member);
+        if assigns {
+            found = assignment.child_by(f, Field::Right);
+        }
+    }
+    found
 }
