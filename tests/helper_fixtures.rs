@@ -79,6 +79,14 @@ fn a_function_returned_by_a_hook_over_a_dynamic_import() {
     check("returned-function");
 }
 
+/// Flags as objects (`new Feature("id", default)`, read as `feature.id`), helpers taking one
+/// whole or as a property of an object parameter, a client React keeps in `useState`, and
+/// a context's function of the same name as a test's stand-in.
+#[test]
+fn keys_that_are_fields_of_flag_objects() {
+    check("feature-objects");
+}
+
 /// Every folder under fixtures/helpers/ has its test above.
 #[test]
 fn every_helper_fixture_is_tested() {

@@ -90,6 +90,8 @@ pub type HelperId = (PathBuf, (usize, usize));
 pub struct HelperParam {
     pub index: usize,
     pub property: Option<String>,
+    #[serde(default)]
+    pub member: Vec<String>,
     pub default: Option<String>,
     pub prefix: String,
     pub suffix: String,
@@ -100,6 +102,7 @@ impl HelperParam {
         HelperParam {
             index: param.index,
             property: param.property.clone(),
+            member: param.member.clone(),
             default: param.default.clone(),
             prefix: param.prefix.clone(),
             suffix: param.suffix.clone(),
@@ -112,6 +115,7 @@ impl HelperParam {
             function: (0, 0),
             index: self.index,
             property: self.property.clone(),
+            member: self.member.clone(),
             default: None,
             prefix: self.prefix.clone(),
             suffix: self.suffix.clone(),
@@ -589,7 +593,7 @@ pub fn find_helper_calls(
     module: &Arc<Module>,
     file: &str,
     helpers: &HelperTable,
-    sdk_names: &[String],
+    (sdk_names, sdk_packages): (&[String], &[String]),
 ) -> HelperCalls {
     let source = module.source.as_bytes();
     let mut found = HelperCalls::default();
@@ -652,21 +656,41 @@ pub fn find_helper_calls(
         // about flags: `isFeatureEnabled(k)`, `featureFlags.isEnabled(k)`.
         let named_for_flags =
             |helper: &Helper| flaggy(&helper.name) || receiver_is_flaggy(callee, source);
+        // `growthbook.getFeatureValue(k)` inside a helper named `getFeatureValue`: a method
+        // of an SDK value is the SDK's read, which the queries found, not the helper.
+        let on_sdk_value = || {
+            callee.kind() == "member_expression"
+                && callee
+                    .child_by_field_name("object")
+                    .and_then(|object| project.sdk_origin(module, object, sdk_packages))
+                    .is_some()
+        };
         let calls_result = callee.kind() == "call_expression";
+        let is_jsx = node.kind() != "call_expression";
+        let mut proven = Vec::new();
+        let mut by_name = Vec::new();
         for helper in candidates {
-            if helper.returned != calls_result {
+            if helper.returned != calls_result
+                || (is_jsx != (helper.kind == RefKind::Jsx) && helper.param.property.is_none())
+            {
                 continue;
             }
-            let calls_it = target.may_be(&helper.path, helper.range)
+            if target.may_be(&helper.path, helper.range)
                 || target.may_implement(&helper.implements, &helper.name)
-                || (target.is_unknown() && named_for_flags(helper));
-            if !calls_it {
-                continue;
+            {
+                proven.push(helper);
+            } else if target.is_unknown() && named_for_flags(helper) && !on_sdk_value() {
+                by_name.push(helper);
             }
-            let is_jsx = node.kind() != "call_expression";
-            if is_jsx != (helper.kind == RefKind::Jsx) && helper.param.property.is_none() {
-                continue;
-            }
+        }
+        // A call the code ties to a helper is that helper's. On the name alone, it is one
+        // call of one helper (the app's own before a test's mock of the same name), not
+        // one reference per namesake.
+        if proven.is_empty() {
+            by_name.sort_by_key(|helper| (in_test_file(&helper.path), helper.path.clone()));
+            proven.extend(by_name.first());
+        }
+        for helper in proven {
             found.called.push(helper.id());
             call_site(
                 project, module, file, node, is_jsx, helper, sdk_names, &mut found,
@@ -674,6 +698,14 @@ pub fn find_helper_calls(
         }
     }
     found
+}
+
+/// Whether a path is a test's, a mock's or a story's.
+fn in_test_file(path: &std::path::Path) -> bool {
+    let path = path.to_string_lossy();
+    [".spec.", ".test.", "__tests__", "__mocks__", ".stories."]
+        .iter()
+        .any(|marker| path.contains(marker))
 }
 
 /// `const useExperiment = dev ? useWithOverrides : useExperimentHook`, `export const isOn =
@@ -820,6 +852,9 @@ fn call_site(
     };
     match key {
         Key::Known(key) => found.references.push(reference(Some(key), None)),
+        // The helper calling itself with its own parameter (recursion, or its own SDK read
+        // taken for a call of it by name): its call sites already carry the key.
+        Key::Param(param) if param.function == helper.range && module.path == helper.path => {}
         Key::Param(param) => found.seeds.push(Seed {
             param,
             sdk: helper.sdk,
@@ -845,6 +880,7 @@ fn call_site(
 
 /// The node holding a call site's key: the argument at the parameter's index (or its
 /// property, in an object literal), or the JSX attribute named by the parameter's property.
+/// The key is that node's, read further by the parameter's member path (`feature.id`).
 fn argument<'t>(
     project: &Project,
     module: &'t Module,
@@ -853,6 +889,10 @@ fn argument<'t>(
     param: &HelperParam,
 ) -> Option<(Node<'t>, Key)> {
     let source = module.source.as_bytes();
+    let key_at = |node: Node, path: &[String]| match path {
+        [] => key_of(project, module, node),
+        path => project.key_at(module, node, path),
+    };
     if is_jsx {
         let property = param.property.as_deref()?;
         let mut cursor = site.walk();
@@ -866,7 +906,7 @@ fn argument<'t>(
             "jsx_expression" => value.named_child(0)?,
             _ => value,
         };
-        return Some((value, key_of(project, module, value)));
+        return Some((value, key_at(value, &param.member)));
     }
     let arguments = site.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
@@ -875,17 +915,25 @@ fn argument<'t>(
         .filter(|a| a.kind() != "comment")
         .nth(param.index)?;
     let Some(property) = &param.property else {
-        return Some((argument, key_of(project, module, argument)));
+        return Some((argument, key_at(argument, &param.member)));
     };
+    let path: Vec<String> = std::iter::once(property.clone())
+        .chain(param.member.iter().cloned())
+        .collect();
     // `Command.create({ key })`, `new Options({ key })`: a factory keeps the properties of
     // the object it is given.
     let given = match argument.kind() {
         "call_expression" | "new_expression" => argument
             .child_by_field_name("arguments")
-            .and_then(|a| a.named_child(0))?,
+            .and_then(|a| a.named_child(0))
+            .unwrap_or(argument),
         _ => argument,
     };
-    let object = object_literal(module, given)?;
+    let Some(object) = object_literal(module, given) else {
+        // `useFeature(features.search)`, `isOn(props.flag)`: the path is read from
+        // whatever the argument is; what cannot be followed is a dynamic key, never dropped.
+        return Some((argument, project.key_at(module, argument, &path)));
+    };
     let mut cursor = object.walk();
     let entries: Vec<Node> = object.named_children(&mut cursor).collect();
     let named = entries.iter().rev().find(|entry| match entry.kind() {
@@ -900,7 +948,7 @@ fn argument<'t>(
             "pair" => entry.child_by_field_name("value")?,
             _ => *entry,
         };
-        return Some((value, key_of(project, module, value)));
+        return Some((value, key_at(value, &param.member)));
     }
     // `{ ...command, defaultValue }`: the property comes from the spread object.
     let spread = entries
@@ -908,6 +956,6 @@ fn argument<'t>(
         .rev()
         .filter(|e| e.kind() == "spread_element")
         .find_map(|e| e.named_child(0))?;
-    let key = project.key_at(module, spread, std::slice::from_ref(property));
+    let key = project.key_at(module, spread, &path);
     Some((spread, key))
 }

@@ -26,6 +26,9 @@ pub struct ParamKey {
     /// A property of an object argument (a JSX component's prop): `({ flag }) =>`,
     /// `(props) => props.flag`.
     pub property: Option<String>,
+    /// The properties read further from that (`({ feature }) => feature.id`: property
+    /// `feature`, member `["id"]`): the call site's key is its argument's `.feature.id`.
+    pub member: Vec<String>,
     /// The key when a call leaves the argument out (`(key = "dark_mode") =>`).
     pub default: Option<String>,
     /// Literal text before and after the argument: `` `exp_${key}` ``.

@@ -10,7 +10,7 @@ use super::fields::{ChildBy, Field};
 use super::project::{Module, Project};
 use super::scope::{Binding, Imported, ParamPart};
 use super::{first_statement, prepend, require_specifier, unwrap_expression, MAX_DEPTH};
-use crate::parse::{property_name, string_value, text, unescape};
+use crate::parse::{named_child_of_kind, property_name, string_value, text, unescape};
 
 impl Project {
     /// The key an expression stands for.
@@ -72,6 +72,7 @@ impl Project {
                 }
             }
             "object" if !path.is_empty() => self.eval_object(module, node, path, depth),
+            "new_expression" if !path.is_empty() => self.eval_new(module, node, path, depth),
             "call_expression" => match require_specifier(f, node, src) {
                 Some(specifier) => self.eval_namespace(module, &specifier, path, depth),
                 None => dynamic,
@@ -121,12 +122,13 @@ impl Project {
                 default,
                 ..
             } => {
-                let property = match (&part, path) {
-                    (ParamPart::Whole, []) => None,
-                    (ParamPart::Whole, [property]) | (ParamPart::Property(property), []) => {
-                        Some(property.clone())
+                let (property, member) = match (&part, path) {
+                    (ParamPart::Whole, []) => (None, Vec::new()),
+                    (ParamPart::Whole, [property, member @ ..])
+                    | (ParamPart::Property(property), member) => {
+                        (Some(property.clone()), member.to_vec())
                     }
-                    _ => return dynamic,
+                    (ParamPart::Nested, _) => return dynamic,
                 };
                 let default = default.and_then(|d| match self.eval(module, d, &[], depth + 1) {
                     Key::Known(key) => Some(key),
@@ -136,6 +138,7 @@ impl Project {
                     function: (function.start_byte(), function.end_byte()),
                     index,
                     property,
+                    member,
                     default,
                     prefix: String::new(),
                     suffix: String::new(),
@@ -327,6 +330,53 @@ impl Project {
         }
     }
 
+    /// A field of a new instance: `new Feature("show_code_snippets", false).id`, with the
+    /// class (of this module or imported) setting `id` from a constructor parameter.
+    fn eval_new(&self, module: &Module, new: Node, path: &[String], depth: usize) -> Key {
+        let dynamic = Key::Dynamic { prefix: None };
+        let Some((member, rest)) = path.split_first() else {
+            return dynamic;
+        };
+        let f = module.fields();
+        let src = module.bytes();
+        let Some(constructor) = new
+            .child_by(f, Field::Constructor)
+            .filter(|c| c.kind() == "identifier")
+        else {
+            return dynamic;
+        };
+        let slot = match module.lookup(text(constructor, src), constructor) {
+            Some(Binding::Class { node }) => constructor_slot(module, node, member),
+            Some(Binding::Import { source, imported }) => {
+                let name = match imported {
+                    Imported::Named(name) => name,
+                    Imported::Default => "default".to_string(),
+                    Imported::Namespace => return dynamic,
+                };
+                self.import(module, &source)
+                    .and_then(|target| self.definition(target, &name, &|_| false, depth + 1))
+                    .and_then(|defined| {
+                        let class = defined_class(&defined.module, &defined.definition)?;
+                        constructor_slot(&defined.module, class, member)
+                    })
+            }
+            _ => None,
+        };
+        let argument = slot.and_then(|index| {
+            let arguments = new.child_by(f, Field::Arguments)?;
+            let mut cursor = arguments.walk();
+            let found = arguments
+                .named_children(&mut cursor)
+                .filter(|a| a.kind() != "comment")
+                .nth(index);
+            found
+        });
+        match argument {
+            Some(argument) => self.eval(module, argument, rest, depth + 1),
+            None => dynamic,
+        }
+    }
+
     fn eval_namespace(
         &self,
         module: &Module,
@@ -430,4 +480,107 @@ fn assigned_member<'t>(module: &'t Module, object: &str, member: &str) -> Option
         }
     }
     found
+}
+
+/// The class a definition is: an exported class declaration, or a local one by name.
+fn defined_class<'m>(module: &'m Module, definition: &Definition) -> Option<Node<'m>> {
+    let root = module.tree.root_node();
+    let is_class = |node: &Node| {
+        matches!(
+            node.kind(),
+            "class_declaration" | "abstract_class_declaration" | "class"
+        )
+    };
+    match definition {
+        Definition::Value(start, end) => {
+            let mut node = root.descendant_for_byte_range(*start, *end)?;
+            while !is_class(&node) {
+                node = node
+                    .parent()
+                    .filter(|p| p.start_byte() == *start && p.end_byte() == *end)?;
+            }
+            Some(node)
+        }
+        Definition::Local(local) => {
+            let mut cursor = root.walk();
+            let found = root.named_children(&mut cursor).find_map(|statement| {
+                let declaration = match statement.kind() {
+                    "export_statement" => statement.child_by_field_name("declaration")?,
+                    _ => statement,
+                };
+                (is_class(&declaration)
+                    && declaration
+                        .child_by_field_name("name")
+                        .is_some_and(|n| text(n, module.bytes()) == local))
+                .then_some(declaration)
+            });
+            found
+        }
+        Definition::Namespace(_) | Definition::Stopped => None,
+    }
+}
+
+/// Which constructor argument a class keeps as `member`: a parameter property
+/// (`constructor(readonly id: string)`) or `this.id = id` in the constructor's body.
+fn constructor_slot(module: &Module, class: Node, member: &str) -> Option<usize> {
+    let src = module.bytes();
+    let body = class.child_by_field_name("body")?;
+    let mut cursor = body.walk();
+    let constructor = body.named_children(&mut cursor).find(|m| {
+        m.kind() == "method_definition"
+            && m.child_by_field_name("name")
+                .is_some_and(|n| text(n, src) == "constructor")
+    })?;
+    let parameters = constructor.child_by_field_name("parameters")?;
+    let mut cursor = parameters.walk();
+    let mut names = Vec::new();
+    for (index, parameter) in parameters
+        .named_children(&mut cursor)
+        .filter(|p| !matches!(p.kind(), "comment" | "decorator"))
+        .enumerate()
+    {
+        let name = match parameter.kind() {
+            "identifier" => Some(parameter),
+            _ => parameter
+                .child_by_field_name("pattern")
+                .filter(|p| p.kind() == "identifier"),
+        };
+        let Some(name) = name else {
+            continue;
+        };
+        let is_property = named_child_of_kind(parameter, "accessibility_modifier").is_some()
+            || parameter.child(0).is_some_and(|c| c.kind() == "readonly");
+        if is_property && text(name, src) == member {
+            return Some(index);
+        }
+        names.push((text(name, src), index));
+    }
+    // `this.id = id;` among the constructor's statements.
+    let block = constructor.child_by_field_name("body")?;
+    let mut cursor = block.walk();
+    let assigned = block.named_children(&mut cursor).find_map(|statement| {
+        let assignment = statement
+            .named_child(0)
+            .filter(|a| a.kind() == "assignment_expression")?;
+        let left = assignment
+            .child_by_field_name("left")
+            .filter(|l| l.kind() == "member_expression")?;
+        let sets_member = left
+            .child_by_field_name("object")
+            .is_some_and(|o| o.kind() == "this")
+            && left
+                .child_by_field_name("property")
+                .is_some_and(|p| text(p, src) == member);
+        let right = assignment
+            .child_by_field_name("right")
+            .filter(|r| r.kind() == "identifier")?;
+        if !sets_member {
+            return None;
+        }
+        names
+            .iter()
+            .find(|(name, _)| *name == text(right, src))
+            .map(|(_, index)| *index)
+    });
+    assigned
 }

@@ -55,6 +55,9 @@ impl Project {
                 if let Some(specifier) = require_specifier(f, node, src) {
                     return is_package(&specifier, packages).then(Origin::default);
                 }
+                if let Some(initial) = react_held_value(f, node, src) {
+                    return self.origin(module, initial, packages, depth + 1);
+                }
                 if self.origin(module, callee, packages, depth + 1).is_none() {
                     // An app function that hands out an SDK value: the client
                     // (`await getFlagsmith()`), or the flag map (`useAllFlags()` returning
@@ -583,4 +586,39 @@ fn then_receiver<'t>(module: &Module, function: Node<'t>) -> Option<Node<'t>> {
         return None;
     }
     callee.child_by(f, Field::Object)
+}
+
+/// `useState(() => new GrowthBook())`, `useMemo(() => createClient(), [])`: the value React
+/// keeps for a component is what the initializer gives (`const [gb] = useState(...)`).
+/// `useContext(Context)` gives what the context holds: `createContext<LDClient>(...)`'s type
+/// argument, else its default value.
+fn react_held_value<'t>(f: &dyn Fields, call: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    let callee = call.child_by(f, Field::Function)?;
+    let name = text(callee, src);
+    let name = name.strip_prefix("React.").unwrap_or(name);
+    if !matches!(
+        name,
+        "useState" | "useMemo" | "useContext" | "createContext"
+    ) {
+        return None;
+    }
+    if name == "createContext" {
+        if let Some(held) = call
+            .child_by(f, Field::TypeArguments)
+            .and_then(|a| a.named_child(0))
+        {
+            return Some(held);
+        }
+    }
+    let initial = unwrap_expression(call.child_by(f, Field::Arguments)?.named_child(0)?);
+    if matches!(name, "useContext" | "createContext") {
+        return Some(initial);
+    }
+    match initial.kind() {
+        "arrow_function" | "function_expression" | "function" => {
+            returned_values(f, initial).first().copied()
+        }
+        _ if name.ends_with("useMemo") => None,
+        _ => Some(initial),
+    }
 }

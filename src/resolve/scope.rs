@@ -205,6 +205,14 @@ pub(crate) fn declared_by_statement<'t>(
     }
 }
 
+/// `useState(...)` or `React.useState(...)`.
+fn is_state_hook_call(f: &dyn Fields, value: Option<Node>, source: &[u8]) -> bool {
+    value
+        .filter(|v| v.kind() == "call_expression")
+        .and_then(|call| call.child_by(f, Field::Function))
+        .is_some_and(|callee| matches!(text(callee, source), "useState" | "React.useState"))
+}
+
 fn declared_by_declarator<'t>(
     f: &dyn Fields,
     declarator: Node<'t>,
@@ -229,6 +237,20 @@ fn declared_by_declarator<'t>(
                     constant,
                 }),
                 None => Some(Binding::Opaque),
+            }
+        }
+        // `const [gb] = useState(() => new GrowthBook())`: the state React keeps, which
+        // is what the call stands for (the setter, second, is something else).
+        "array_pattern" if is_state_hook_call(f, value, source) => {
+            let first = target.named_child(0)?;
+            if first.kind() == "identifier" && text(first, source) == name {
+                value.map(|init| Binding::Destructured {
+                    init,
+                    property: None,
+                    constant,
+                })
+            } else {
+                pattern_binds_in(f, target, name, source).then_some(Binding::Opaque)
             }
         }
         _ => pattern_binds_in(f, target, name, source).then_some(Binding::Opaque),

@@ -90,6 +90,11 @@ impl Inference {
         cached: &mut CachedRounds,
     ) -> Result<(), ScanError> {
         let sdk_names: Vec<String> = matcher.sdks.iter().map(|s| s.name.clone()).collect();
+        let sdk_packages: Vec<String> = matcher
+            .sdks
+            .iter()
+            .flat_map(|s| s.packages.iter().cloned())
+            .collect();
         let mut aliases = Aliases::new();
         loop {
             let new_helpers = self.helpers.add(std::mem::take(&mut self.new_helpers));
@@ -116,7 +121,13 @@ impl Inference {
             }
             self.map_helpers.extend(new_maps.iter().cloned());
             let pass = round_pass(cached.context, &new_helpers, &new_maps, &aliases);
-            let round = Round::new(new_helpers, &new_maps, matcher, &sdk_names, &aliases)?;
+            let round = Round::new(
+                new_helpers,
+                &new_maps,
+                matcher,
+                (&sdk_names, &sdk_packages),
+                &aliases,
+            )?;
             let before: Option<HashSet<&PathBuf>> = cached
                 .cache
                 .round(pass)
@@ -195,6 +206,8 @@ pub(super) struct Round<'a> {
     pub(super) names: Vec<String>,
     pub(super) map_names: Vec<String>,
     pub(super) sdk_names: &'a [String],
+    /// Every SDK's packages: a call on an SDK value is the SDK's, not a helper's namesake.
+    pub(super) sdk_packages: &'a [String],
     pub(super) aliases: &'a Aliases,
 }
 
@@ -203,7 +216,7 @@ impl<'a> Round<'a> {
         new_helpers: Vec<Helper>,
         new_maps: &[MapHelper],
         matcher: &Matcher,
-        sdk_names: &'a [String],
+        (sdk_names, sdk_packages): (&'a [String], &'a [String]),
         aliases: &'a Aliases,
     ) -> Result<Round<'a>, ScanError> {
         let mut helpers = HelperTable::default();
@@ -224,6 +237,7 @@ impl<'a> Round<'a> {
             map_sdks,
             map_queries,
             sdk_names,
+            sdk_packages,
             aliases,
         })
     }
@@ -295,7 +309,7 @@ impl<'a> Round<'a> {
                 &module,
                 &walked.file,
                 &self.helpers,
-                self.sdk_names,
+                (self.sdk_names, self.sdk_packages),
             );
         }
         if let Some(Some(query)) = self

@@ -135,9 +135,9 @@ impl Outcome {
         module: &Arc<Module>,
         file: &str,
         helpers: &HelperTable,
-        sdk_names: &[String],
+        sdks: (&[String], &[String]),
     ) {
-        let calls = find_helper_calls(project, module, file, helpers, sdk_names);
+        let calls = find_helper_calls(project, module, file, helpers, sdks);
         let (helpers, fallbacks) = name_seeds(module, calls.seeds);
         self.references.extend(calls.references);
         self.references.extend(fallbacks);
