@@ -489,6 +489,9 @@ pub fn find_map_helpers(
         if results.is_empty() {
             continue;
         }
+        // What the file calls them: `import { useFlags as ldUseFlags }` too.
+        let mut spelled = results.clone();
+        spelled.extend(import_aliases(module, &results));
         let mut stack = vec![module.tree.root_node()];
         while let Some(node) = stack.pop() {
             let mut walk = node.walk();
@@ -497,7 +500,11 @@ pub fn find_map_helpers(
                 continue;
             }
             let body = text(node, source);
-            if !results.iter().any(|r| body.contains(&format!("{r}("))) {
+            // `useFlags()`, and `useFlags<typeof defaults>()` with a type argument.
+            if !spelled
+                .iter()
+                .any(|r| body.contains(&format!("{r}(")) || body.contains(&format!("{r}<")))
+            {
                 continue;
             }
             let Some(called) = project
@@ -523,6 +530,33 @@ pub fn find_map_helpers(
     found.sort();
     found.dedup();
     found
+}
+
+/// The local names a module's imports give to `names` (`import { useFlags as ldUseFlags }`).
+fn import_aliases(module: &Module, names: &[String]) -> Vec<String> {
+    let source = module.source.as_bytes();
+    let root = module.tree.root_node();
+    let mut aliases = Vec::new();
+    let mut cursor = root.walk();
+    for statement in root.named_children(&mut cursor) {
+        if statement.kind() != "import_statement" {
+            continue;
+        }
+        let mut stack = vec![statement];
+        while let Some(node) = stack.pop() {
+            let mut walk = node.walk();
+            stack.extend(node.named_children(&mut walk));
+            if node.kind() != "import_specifier" {
+                continue;
+            }
+            if let (Some(name), Some(alias)) = (field(node, "name"), field(node, "alias")) {
+                if names.iter().any(|n| *n == property_name(name, source)) {
+                    aliases.push(text(alias, source).to_string());
+                }
+            }
+        }
+    }
+    aliases
 }
 
 /// The helpers found so far, by the name their call sites use.

@@ -123,6 +123,22 @@ impl Project {
                 let inner = node.named_child(0)?;
                 self.origin(module, inner, packages, depth + 1)
             }
+            // `{ ...flags, ...localOverrides }`: a flag map merged with others is the SDK's
+            // map still (an object of spreads only; one with its own properties is not).
+            "object" => {
+                let mut cursor = node.walk();
+                let entries: Vec<Node> = node
+                    .named_children(&mut cursor)
+                    .filter(|e| e.kind() != "comment")
+                    .collect();
+                if entries.is_empty() || entries.iter().any(|e| e.kind() != "spread_element") {
+                    return None;
+                }
+                entries
+                    .iter()
+                    .filter_map(|spread| spread.named_child(0))
+                    .find_map(|spread| self.origin(module, spread, packages, depth + 1))
+            }
             _ => None,
         }
     }

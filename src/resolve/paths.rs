@@ -30,6 +30,15 @@ struct RawTsConfig {
     extends: Option<serde_json::Value>,
     #[serde(default)]
     compiler_options: RawCompilerOptions,
+    #[serde(default)]
+    references: Vec<RawReference>,
+}
+
+/// `"references": [{ "path": "./tsconfig.app.json" }]`: a solution-style config.
+#[derive(Deserialize, Default)]
+struct RawReference {
+    #[serde(default)]
+    path: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -578,6 +587,28 @@ fn load_aliases(path: &Path, depth: usize) -> Aliases {
         });
         aliases.paths = paths;
     }
+    // A solution-style tsconfig.json (Vite's template) leaves the options of its files to
+    // the configs it references (`tsconfig.app.json`): their `paths` count too, after its own.
+    if depth < MAX_EXTENDS {
+        for reference in &raw.references {
+            let mut referenced = dir.join(&reference.path);
+            if referenced.is_dir() {
+                referenced.push("tsconfig.json");
+            }
+            let found = load_aliases(&referenced, depth + 1);
+            if aliases.base_url.is_none() {
+                aliases.base_url = found.base_url;
+            }
+            for (pattern, targets) in found.paths {
+                if !aliases.paths.iter().any(|(known, _)| *known == pattern) {
+                    aliases.paths.push((pattern, targets));
+                }
+            }
+        }
+        aliases.paths.sort_by_key(|(pattern, _)| {
+            std::cmp::Reverse(pattern.find('*').unwrap_or(pattern.len()))
+        });
+    }
     aliases
 }
 
@@ -670,6 +701,33 @@ mod tests {
         assert_eq!(paths.resolve(&from, "@common/flags"), expected);
         assert_eq!(paths.resolve(&from, "../../common/src/flags"), expected);
         assert_eq!(paths.resolve(&from, "../../common/./src/flags"), expected);
+    }
+
+    #[test]
+    fn paths_of_a_referenced_config_count() {
+        // Vite's layout: tsconfig.json extends a base with its own aliases and references
+        // tsconfig.app.json, which extends it back and holds the app's `@/*`.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app/src/enums")).unwrap();
+        std::fs::write(root.join("app/src/enums/Flags.ts"), "export {}").unwrap();
+        std::fs::write(
+            root.join("tsconfig.base.json"),
+            r#"{ "compilerOptions": { "paths": { "@libs/*": ["libs/*"] } } }"#,
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("app/tsconfig.json"),
+            r#"{ "files": [], "references": [{ "path": "./tsconfig.app.json" }], "extends": "../tsconfig.base.json" }"#,
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("app/tsconfig.app.json"),
+            r#"{ "extends": "./tsconfig.json", "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"] } } }"#,
+        )
+        .unwrap();
+        let found = ModulePaths::default().resolve(&root.join("app/src/page.tsx"), "@/enums/Flags");
+        assert_eq!(found, Some(root.join("app/src/enums/Flags.ts")));
     }
 
     #[test]
