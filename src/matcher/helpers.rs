@@ -534,29 +534,11 @@ pub fn find_map_helpers(
 
 /// The local names a module's imports give to `names` (`import { useFlags as ldUseFlags }`).
 fn import_aliases(module: &Module, names: &[String]) -> Vec<String> {
-    let source = module.source.as_bytes();
-    let root = module.tree.root_node();
-    let mut aliases = Vec::new();
-    let mut cursor = root.walk();
-    for statement in root.named_children(&mut cursor) {
-        if statement.kind() != "import_statement" {
-            continue;
-        }
-        let mut stack = vec![statement];
-        while let Some(node) = stack.pop() {
-            let mut walk = node.walk();
-            stack.extend(node.named_children(&mut walk));
-            if node.kind() != "import_specifier" {
-                continue;
-            }
-            if let (Some(name), Some(alias)) = (field(node, "name"), field(node, "alias")) {
-                if names.iter().any(|n| *n == property_name(name, source)) {
-                    aliases.push(text(alias, source).to_string());
-                }
-            }
-        }
-    }
-    aliases
+    import_renames(module)
+        .into_iter()
+        .filter(|(imported, _)| names.contains(imported))
+        .map(|(_, local)| local)
+        .collect()
 }
 
 /// The helpers found so far, by the name their call sites use.
@@ -818,9 +800,18 @@ fn object_literal<'t>(module: &'t Module, node: Node<'t>) -> Option<Node<'t>> {
 
 /// `import { isOn as flagOn }`: the file's own names for helpers, to the helpers' names.
 fn renamed_imports(module: &Module, helpers: &HelperTable) -> HashMap<String, String> {
+    import_renames(module)
+        .into_iter()
+        .filter(|(imported, _)| !helpers.named(imported).is_empty())
+        .map(|(imported, local)| (local, imported))
+        .collect()
+}
+
+/// Every `import { name as local }` of a module, as (name, local).
+fn import_renames(module: &Module) -> Vec<(String, String)> {
     let source = module.source.as_bytes();
-    let mut renamed = HashMap::new();
     let root = module.tree.root_node();
+    let mut renames = Vec::new();
     let mut cursor = root.walk();
     for statement in root.named_children(&mut cursor) {
         if statement.kind() != "import_statement" {
@@ -833,16 +824,12 @@ fn renamed_imports(module: &Module, helpers: &HelperTable) -> HashMap<String, St
             if node.kind() != "import_specifier" {
                 continue;
             }
-            let (Some(name), Some(alias)) = (field(node, "name"), field(node, "alias")) else {
-                continue;
-            };
-            let name = property_name(name, source);
-            if !helpers.named(&name).is_empty() {
-                renamed.insert(text(alias, source).to_string(), name);
+            if let (Some(name), Some(alias)) = (field(node, "name"), field(node, "alias")) {
+                renames.push((property_name(name, source), text(alias, source).to_string()));
             }
         }
     }
-    renamed
+    renames
 }
 
 /// The reference (or the next seed) one call site of `helper` makes.
