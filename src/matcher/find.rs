@@ -3,7 +3,6 @@
 
 use tree_sitter::{Node, QueryCursor, StreamingIterator};
 
-use super::helpers::Seed;
 use super::{CompiledQuery, Matcher, Predicate};
 use crate::parse::{property_name, string_value, text};
 use crate::prefilter::in_set;
@@ -12,6 +11,19 @@ use crate::resolve::{Key, Module, Origin, ParamKey, Project};
 
 /// A dynamic expression is shown up to this many characters.
 const MAX_EXPRESSION_CHARS: usize = 120;
+
+/// A read whose key is a parameter of the function around it: the seed of a flag helper.
+#[derive(Debug, Clone)]
+pub struct Seed {
+    pub param: ParamKey,
+    /// The SDK (index into the matcher's SDKs) the read goes to in the end.
+    pub sdk: usize,
+    pub case: Option<String>,
+    /// The helpers between this read and the SDK, outermost first.
+    pub via: Vec<String>,
+    /// The dynamic reference the read is when the function around it is no helper.
+    pub fallback: Reference,
+}
 
 /// What the SDK queries found in one file: references, and the reads whose key is a
 /// parameter of the function around them (the seeds of flag helpers).

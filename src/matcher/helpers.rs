@@ -29,18 +29,7 @@ use crate::parse::{property_name, text};
 use crate::reference::{Dynamic, RefKind, Reference};
 use crate::resolve::{Key, Module, ParamKey, Project, Target};
 
-/// A read whose key is a parameter of the function around it.
-#[derive(Debug, Clone)]
-pub struct Seed {
-    pub param: ParamKey,
-    /// The SDK (index into the matcher's SDKs) the read goes to in the end.
-    pub sdk: usize,
-    pub case: Option<String>,
-    /// The helpers between this read and the SDK, outermost first.
-    pub via: Vec<String>,
-    /// The dynamic reference the read is when the function around it is no helper.
-    pub fallback: Reference,
-}
+pub use super::find::Seed;
 
 /// A flag helper of the app.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
