@@ -173,9 +173,18 @@ impl Project {
                     Imported::Namespace => None,
                 }
             }
-            Binding::Const { value: Some(value) } | Binding::Variable { value: Some(value) } => {
+            Binding::Const { value: Some(value) } => {
                 self.origin(module, value, packages, depth + 1)
             }
+            // `let client; ... client = new PostHog(key)`: a variable declared without a
+            // value, or with another, is what one of the file's assignments to it gives.
+            Binding::Variable { value } => value
+                .and_then(|value| self.origin(module, value, packages, depth + 1))
+                .or_else(|| {
+                    assignments_to(module, name, value.map(|v| v.id()))
+                        .into_iter()
+                        .find_map(|assigned| self.origin(module, assigned, packages, depth + 1))
+                }),
             Binding::Destructured { init, property, .. } => self
                 .origin(module, init, packages, depth + 1)
                 .map(|_| Origin {
@@ -637,4 +646,38 @@ fn react_held_value<'t>(f: &dyn Fields, call: Node<'t>, src: &[u8]) -> Option<No
         _ if name.ends_with("useMemo") => None,
         _ => Some(initial),
     }
+}
+
+/// The values a module assigns to its top-level variable `name` (`client = new
+/// PostHog(key)`), when that variable (told by its declared value, `value`) is the one
+/// meant, and only where the name stands for it (not for a shadowing one).
+fn assignments_to<'t>(module: &'t Module, name: &str, value: Option<usize>) -> Vec<Node<'t>> {
+    let f = module.fields();
+    let src = module.bytes();
+    let root = module.tree.root_node();
+    let is_it = |at: Node| {
+        matches!(
+            module.lookup(name, at),
+            Some(Binding::Variable { value: v }) if v.map(|v| v.id()) == value
+        )
+    };
+    if !first_statement(root).is_some_and(is_it) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != "assignment_expression" {
+            continue;
+        }
+        let Some(left) = node.child_by(f, Field::Left) else {
+            continue;
+        };
+        if left.kind() == "identifier" && text(left, src) == name && is_it(left) {
+            found.extend(node.child_by(f, Field::Right));
+        }
+    }
+    found
 }
