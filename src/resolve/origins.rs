@@ -661,7 +661,15 @@ fn assignments_to<'t>(module: &'t Module, name: &str, value: Option<usize>) -> V
             Some(Binding::Variable { value: v }) if v.map(|v| v.id()) == value
         )
     };
-    if !first_statement(root).is_some_and(is_it) {
+    // Most variables are never assigned a client: look for `name =` in the text first.
+    let assigned_in_text = memchr::memmem::find_iter(src, name.as_bytes()).any(|at| {
+        let before = at.checked_sub(1).map(|i| src[i]);
+        let rest = src[at + name.len()..].trim_ascii_start();
+        !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+            && rest.first() == Some(&b'=')
+            && rest.get(1) != Some(&b'=')
+    });
+    if !assigned_in_text || !first_statement(root).is_some_and(is_it) {
         return Vec::new();
     }
     let mut found = Vec::new();
