@@ -9,8 +9,11 @@ use super::exports::{Defined, Definition};
 use super::fields::{ChildBy, Field};
 use super::project::{Module, Project};
 use super::scope::{Binding, Imported, ParamPart};
-use super::{first_statement, prepend, require_specifier, unwrap_expression, MAX_DEPTH};
-use crate::parse::{named_child_of_kind, property_name, string_value, text, unescape};
+use super::{
+    constructor_of, first_statement, is_parameter_property, prepend, require_specifier,
+    top_level_declaration, unwrap_expression, MAX_DEPTH,
+};
+use crate::parse::{property_name, string_value, text, unescape};
 
 impl Project {
     /// The key an expression stands for.
@@ -484,7 +487,6 @@ fn assigned_member<'t>(module: &'t Module, object: &str, member: &str) -> Option
 
 /// The class a definition is: an exported class declaration, or a local one by name.
 fn defined_class<'m>(module: &'m Module, definition: &Definition) -> Option<Node<'m>> {
-    let root = module.tree.root_node();
     let is_class = |node: &Node| {
         matches!(
             node.kind(),
@@ -493,7 +495,10 @@ fn defined_class<'m>(module: &'m Module, definition: &Definition) -> Option<Node
     };
     match definition {
         Definition::Value(start, end) => {
-            let mut node = root.descendant_for_byte_range(*start, *end)?;
+            let mut node = module
+                .tree
+                .root_node()
+                .descendant_for_byte_range(*start, *end)?;
             while !is_class(&node) {
                 node = node
                     .parent()
@@ -501,21 +506,7 @@ fn defined_class<'m>(module: &'m Module, definition: &Definition) -> Option<Node
             }
             Some(node)
         }
-        Definition::Local(local) => {
-            let mut cursor = root.walk();
-            let found = root.named_children(&mut cursor).find_map(|statement| {
-                let declaration = match statement.kind() {
-                    "export_statement" => statement.child_by_field_name("declaration")?,
-                    _ => statement,
-                };
-                (is_class(&declaration)
-                    && declaration
-                        .child_by_field_name("name")
-                        .is_some_and(|n| text(n, module.bytes()) == local))
-                .then_some(declaration)
-            });
-            found
-        }
+        Definition::Local(local) => top_level_declaration(module, local).filter(is_class),
         Definition::Namespace(_) | Definition::Stopped => None,
     }
 }
@@ -525,12 +516,7 @@ fn defined_class<'m>(module: &'m Module, definition: &Definition) -> Option<Node
 fn constructor_slot(module: &Module, class: Node, member: &str) -> Option<usize> {
     let src = module.bytes();
     let body = class.child_by_field_name("body")?;
-    let mut cursor = body.walk();
-    let constructor = body.named_children(&mut cursor).find(|m| {
-        m.kind() == "method_definition"
-            && m.child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == "constructor")
-    })?;
+    let constructor = constructor_of(module.fields(), body, src)?;
     let parameters = constructor.child_by_field_name("parameters")?;
     let mut cursor = parameters.walk();
     let mut names = Vec::new();
@@ -548,9 +534,7 @@ fn constructor_slot(module: &Module, class: Node, member: &str) -> Option<usize>
         let Some(name) = name else {
             continue;
         };
-        let is_property = named_child_of_kind(parameter, "accessibility_modifier").is_some()
-            || parameter.child(0).is_some_and(|c| c.kind() == "readonly");
-        if is_property && text(name, src) == member {
+        if is_parameter_property(parameter) && text(name, src) == member {
             return Some(index);
         }
         names.push((text(name, src), index));

@@ -132,3 +132,47 @@ fn returned_values<'t>(f: &dyn Fields, function: Node<'t>) -> Vec<Node<'t>> {
     }
     values
 }
+
+/// `constructor(private flags: FlagService)`, `constructor(readonly id: string)`: a parameter
+/// that is also a field of the instance.
+fn is_parameter_property(parameter: Node) -> bool {
+    (0..parameter.child_count())
+        .filter_map(|i| parameter.child(i))
+        .any(|c| {
+            matches!(
+                c.kind(),
+                "accessibility_modifier" | "override_modifier" | "readonly"
+            )
+        })
+}
+
+/// The `constructor` method of a class body.
+fn constructor_of<'t>(f: &dyn Fields, class_body: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    let mut cursor = class_body.walk();
+    let found = class_body.named_children(&mut cursor).find(|m| {
+        m.kind() == "method_definition"
+            && m.child_by(f, Field::Name)
+                .is_some_and(|n| text(n, src) == "constructor")
+    });
+    found
+}
+
+/// The declaration a module's top-level statement makes under `name` (exported or not):
+/// a class, an interface, a function.
+fn top_level_declaration<'t>(module: &'t Module, name: &str) -> Option<Node<'t>> {
+    let f = module.fields();
+    let src = module.bytes();
+    let root = module.tree.root_node();
+    let mut cursor = root.walk();
+    let found = root.named_children(&mut cursor).find_map(|statement| {
+        let declaration = match statement.kind() {
+            "export_statement" => statement.child_by(f, Field::Declaration)?,
+            _ => statement,
+        };
+        declaration
+            .child_by(f, Field::Name)
+            .is_some_and(|n| text(n, src) == name)
+            .then_some(declaration)
+    });
+    found
+}

@@ -11,9 +11,10 @@ use super::project::MemberOrigin;
 use super::project::{Module, Project};
 use super::scope::{Binding, Imported, ParamPart};
 use super::{
-    first_statement, is_package, require_specifier, returned_values, unwrap_expression, MAX_DEPTH,
+    first_statement, is_package, is_parameter_property, require_specifier, returned_values,
+    unwrap_expression, MAX_DEPTH,
 };
-use crate::parse::{named_child_of_kind, string_value, text};
+use crate::parse::{string_value, text};
 
 impl Project {
     /// Whether `node` (a receiver, callee or component) comes from one of `packages`.
@@ -347,9 +348,7 @@ impl Project {
                     }
                 }
                 "required_parameter" | "optional_parameter" => {
-                    let is_property = named_child_of_kind(node, "accessibility_modifier").is_some()
-                        || named_child_of_kind(node, "override_modifier").is_some()
-                        || node.child(0).is_some_and(|c| c.kind() == "readonly");
+                    let is_property = is_parameter_property(node);
                     let named = node
                         .child_by(f, Field::Pattern)
                         .is_some_and(|p| text(p, src) == member);

@@ -18,7 +18,10 @@ use super::exports::{Defined, Definition};
 use super::fields::{ChildBy, Field};
 use super::project::{Module, Project};
 use super::scope::{Binding, Imported, ParamPart};
-use super::{first_statement, require_specifier, returned_values, unwrap_expression, MAX_DEPTH};
+use super::{
+    constructor_of, first_statement, is_parameter_property, require_specifier, returned_values,
+    top_level_declaration, unwrap_expression, MAX_DEPTH,
+};
 use crate::parse::{property_name, text};
 
 /// What a callee or component name refers to.
@@ -616,32 +619,14 @@ impl Project {
 
 /// A class or interface declared at the top of `module` under `name`, exported or not.
 fn type_declaration(module: &Arc<Module>, name: &str) -> Option<Val> {
-    let src = module.bytes();
-    let root = module.tree.root_node();
-    let mut cursor = root.walk();
-    for statement in root.named_children(&mut cursor) {
-        let declaration = match statement.kind() {
-            "export_statement" => match statement.child_by(module.fields(), Field::Declaration) {
-                Some(declaration) => declaration,
-                None => continue,
-            },
-            _ => statement,
-        };
-        let named = declaration
-            .child_by_field_name("name")
-            .is_some_and(|n| text(n, src) == name);
-        if !named {
-            continue;
+    let declaration = top_level_declaration(module, name)?;
+    match declaration.kind() {
+        "interface_declaration" => Some(Val::Implementing(name.to_string())),
+        kind if CLASS_KINDS.contains(&kind) => {
+            Some(Val::Instance(module.clone(), Span::of(declaration)))
         }
-        match declaration.kind() {
-            "interface_declaration" => return Some(Val::Implementing(name.to_string())),
-            kind if CLASS_KINDS.contains(&kind) => {
-                return Some(Val::Instance(module.clone(), Span::of(declaration)))
-            }
-            _ => {}
-        }
+        _ => None,
     }
-    None
 }
 
 fn target_of(value: Val) -> Target {
@@ -661,22 +646,10 @@ fn target_of(value: Val) -> Target {
 fn constructor_property<'m>(module: &'m Module, body: Node<'m>, name: &str) -> Option<Node<'m>> {
     let f = module.fields();
     let src = module.bytes();
-    let mut cursor = body.walk();
-    let constructor = body.named_children(&mut cursor).find(|m| {
-        m.kind() == "method_definition"
-            && m.child_by(f, Field::Name)
-                .is_some_and(|n| text(n, src) == "constructor")
-    })?;
-    let parameters = constructor.child_by(f, Field::Parameters)?;
+    let parameters = constructor_of(f, body, src)?.child_by(f, Field::Parameters)?;
     let mut cursor = parameters.walk();
     let found = parameters.named_children(&mut cursor).find(|p| {
-        let is_property = (0..p.child_count()).filter_map(|i| p.child(i)).any(|c| {
-            matches!(
-                c.kind(),
-                "accessibility_modifier" | "override_modifier" | "readonly"
-            )
-        });
-        is_property
+        is_parameter_property(*p)
             && p.child_by(f, Field::Pattern)
                 .is_some_and(|pattern| text(pattern, src) == name)
     });
